@@ -1,0 +1,123 @@
+package dev.sluice.api.batches;
+
+import dev.sluice.api.correlation.CorrelationFilter;
+import dev.sluice.api.jobs.ApiProperties;
+import dev.sluice.api.jobs.JobRequestValidator;
+import dev.sluice.api.jobs.JobSubmitter;
+import dev.sluice.api.jobs.JobView;
+import dev.sluice.api.jobs.RequestBodies;
+import dev.sluice.api.problems.FieldProblem;
+import dev.sluice.api.problems.Problems;
+import dev.sluice.api.tenants.AuthenticatedTenant;
+import dev.sluice.common.batches.BatchDao;
+import dev.sluice.common.batches.BatchId;
+import dev.sluice.common.batches.BatchRecord;
+import dev.sluice.common.jobs.JobDao;
+import dev.sluice.common.jobs.JobId;
+import dev.sluice.common.jobs.JobRecord;
+import dev.sluice.common.jobs.JobStatus;
+import dev.sluice.common.jobs.StatusCount;
+import dev.sluice.common.json.SluiceJson;
+import dev.sluice.common.tenants.TenantId;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+@RestController
+class BatchController {
+
+    record BatchAcceptedView(String id, String object, int jobCount, List<String> jobIds, Instant createdAt) {
+    }
+
+    record JobPage(List<JobView> data, boolean hasMore, String lastId) {
+    }
+
+    record BatchView(String id, String object, int jobCount, Map<String, Long> counts, JsonNode metadata,
+                     Instant createdAt, JobPage jobs) {
+    }
+
+    private final JobSubmitter submitter;
+    private final BatchRequestParser parser;
+    private final Jdbi jdbi;
+    private final ApiProperties properties;
+    private final JsonMapper json;
+
+    BatchController(JobSubmitter submitter, Jdbi jdbi, ApiProperties properties, JsonMapper json) {
+        this.submitter = submitter;
+        this.parser = new BatchRequestParser(new JobRequestValidator(properties.maxTokensCap()), properties.maxBatchJobs());
+        this.jdbi = jdbi;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    @PostMapping("/v1/jobs/batch")
+    ResponseEntity<BatchAcceptedView> submit(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        TenantId tenant = AuthenticatedTenant.of(request);
+        JsonNode body = RequestBodies.readJson(request.getInputStream(), request.getContentLengthLong(),
+                properties.maxBatchBodySize().toBytes(), json);
+        BatchRequestParser.Parsed parsed = parser.parse(body);
+        BatchRequestParser.BatchDraft batch = parsed.batch().orElseThrow(() -> Problems.invalidRequest(parsed.problems()));
+        JobSubmitter.AcceptedBatch accepted = submitter.submitBatch(tenant, batch.jobs(), batch.metadata(), batch.webhookUrl());
+        String id = accepted.batchId().toString();
+        CorrelationFilter.correlateWith(id, response);
+        return ResponseEntity.accepted()
+                .location(URI.create("/v1/batches/" + id))
+                .body(new BatchAcceptedView(id, "batch", accepted.jobIds().size(),
+                        accepted.jobIds().stream().map(JobId::toString).toList(), accepted.createdAt()));
+    }
+
+    @GetMapping("/v1/batches/{id}")
+    BatchView get(@PathVariable String id,
+                  @RequestParam(defaultValue = "100") int limit,
+                  @RequestParam(required = false) String after,
+                  HttpServletRequest request, HttpServletResponse response) {
+        TenantId tenant = AuthenticatedTenant.of(request);
+        if (limit < 1 || limit > 1000) {
+            throw Problems.invalidRequest(List.of(new FieldProblem("limit", "must be from 1 to 1000")));
+        }
+        UUID afterId = null;
+        if (after != null) {
+            afterId = JobId.parse(after).map(JobId::value).orElseThrow(() ->
+                    Problems.invalidRequest(List.of(new FieldProblem("after", "must be a job id from this batch"))));
+        }
+        BatchId batchId = BatchId.parse(id).orElseThrow(() -> Problems.notFound("batch " + id));
+        CorrelationFilter.correlateWith(id, response);
+        BatchRecord batch = jdbi.withExtension(BatchDao.class, dao -> dao.findForTenant(batchId.value(), tenant.value()))
+                .orElseThrow(() -> Problems.notFound("batch " + id));
+        UUID cursor = afterId;
+        List<StatusCount> counts = jdbi.withExtension(JobDao.class, dao -> dao.countByStatusInBatch(batch.id()));
+        List<JobRecord> page = jdbi.withExtension(JobDao.class, dao -> dao.findPageInBatch(batch.id(), cursor, limit + 1));
+        boolean hasMore = page.size() > limit;
+        List<JobView> jobs = page.stream().limit(limit).map(JobView::of).toList();
+        String lastId = jobs.isEmpty() ? null : jobs.get(jobs.size() - 1).id();
+        return new BatchView(id, "batch", batch.jobCount(), countsByStatus(counts, batch.jobCount()),
+                batch.metadata() == null ? null : SluiceJson.mapper().readTree(batch.metadata()),
+                batch.createdAt(), new JobPage(jobs, hasMore, lastId));
+    }
+
+    private static Map<String, Long> countsByStatus(List<StatusCount> counts, int total) {
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        for (JobStatus status : JobStatus.values()) {
+            byStatus.put(status.wireName(), 0L);
+        }
+        counts.forEach(count -> byStatus.put(count.status(), count.count()));
+        byStatus.put("total", (long) total);
+        return byStatus;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.sluice.api.jobs;
+
+import dev.sluice.api.correlation.CorrelationFilter;
+import dev.sluice.api.problems.Problems;
+import dev.sluice.api.tenants.AuthenticatedTenant;
+import dev.sluice.common.correlation.Correlation;
+import dev.sluice.common.jobs.JobDao;
+import dev.sluice.common.jobs.JobId;
+import dev.sluice.common.jobs.JobRecord;
+import dev.sluice.common.tenants.TenantId;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.MDC;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+
+@RestController
+@RequestMapping("/v1/jobs")
+class JobController {
+
+    record JobAcceptedView(String id, String object, String status, Instant createdAt) {
+    }
+
+    private final JobSubmitter submitter;
+    private final JobRequestValidator validator;
+    private final Jdbi jdbi;
+    private final ApiProperties properties;
+    private final JsonMapper json;
+
+    JobController(JobSubmitter submitter, Jdbi jdbi, ApiProperties properties, JsonMapper json) {
+        this.submitter = submitter;
+        this.validator = new JobRequestValidator(properties.maxTokensCap());
+        this.jdbi = jdbi;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    @PostMapping
+    ResponseEntity<JobAcceptedView> submit(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        TenantId tenant = AuthenticatedTenant.of(request);
+        JsonNode body = RequestBodies.readJson(request.getInputStream(), request.getContentLengthLong(),
+                properties.maxBodySize().toBytes(), json);
+        JobRequestValidator.Validated validated = validator.validate(body, "", false);
+        if (!validated.isValid()) {
+            throw Problems.invalidRequest(validated.problems());
+        }
+        JobSubmitter.AcceptedJob accepted = submitter.submit(tenant, validated.draft());
+        String id = accepted.jobId().toString();
+        MDC.put(Correlation.JOB_ID, id);
+        CorrelationFilter.correlateWith(id, response);
+        return ResponseEntity.accepted()
+                .location(URI.create("/v1/jobs/" + id))
+                .body(new JobAcceptedView(id, "job", "queued", accepted.createdAt()));
+    }
+
+    @GetMapping("/{id}")
+    JobView get(@PathVariable String id, HttpServletRequest request, HttpServletResponse response) {
+        return JobView.of(find(id, AuthenticatedTenant.of(request), response));
+    }
+
+    @DeleteMapping("/{id}")
+    JobView cancel(@PathVariable String id, HttpServletRequest request, HttpServletResponse response) {
+        TenantId tenant = AuthenticatedTenant.of(request);
+        JobRecord job = find(id, tenant, response);
+        int cancelled = jdbi.withExtension(JobDao.class, dao -> dao.cancel(job.id(), tenant.value()));
+        JobRecord now = find(id, tenant, response);
+        if (cancelled == 0) {
+            throw Problems.conflict("job " + id + " is " + now.status() + "; only a queued job can be cancelled");
+        }
+        return JobView.of(now);
+    }
+
+    private JobRecord find(String id, TenantId tenant, HttpServletResponse response) {
+        JobId jobId = JobId.parse(id).orElseThrow(() -> Problems.notFound("job " + id));
+        MDC.put(Correlation.JOB_ID, id);
+        CorrelationFilter.correlateWith(id, response);
+        return jdbi.withExtension(JobDao.class, dao -> dao.findForTenant(jobId.value(), tenant.value()))
+                .orElseThrow(() -> Problems.notFound("job " + id));
+    }
+}

@@ -1,0 +1,16 @@
+package dev.sluice.api.jobs;
+
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.Map;
+
+/**
+ * A validated job before acceptance: the Chat Completions body to send upstream (Sluice's own fields
+ * removed) and Sluice's fields.
+ */
+public record JobDraft(ObjectNode request, Map<String, String> metadata, String webhookUrl, String customId) {
+
+    public JobDraft {
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+}

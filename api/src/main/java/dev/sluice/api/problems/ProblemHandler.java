@@ -1,0 +1,77 @@
+package dev.sluice.api.problems;
+
+import dev.sluice.common.correlation.Correlation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place HTTP errors are made: RFC 9457 problem+json, Spring's own failures included, each with
+ * the request's correlation id. An unexpected exception is a 500 that logs its stack; bad input never is.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> handleUnexpected(Exception exception, WebRequest request) {
+        log.error("unexpected failure", exception);
+        ProblemDetail problem = Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL,
+                "Internal error", "Sluice failed unexpectedly; the correlation id identifies the log lines");
+        return handleExceptionInternal(exception, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (body instanceof ProblemDetail problem) {
+            decorate(problem, status);
+        }
+        return super.createResponseEntity(body, headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception exception, Object body, HttpHeaders headers,
+                                                             HttpStatusCode status, WebRequest request) {
+        if (body == null && exception instanceof ErrorResponse errorResponse) {
+            body = errorResponse.getBody();
+        }
+        if (status.is5xxServerError() && !(exception instanceof org.springframework.web.ErrorResponseException)) {
+            log.warn("request failed with {}", status, exception);
+        } else if (status.is5xxServerError()) {
+            log.warn("request failed with {}: {}", status, exception.getMessage());
+        }
+        return super.handleExceptionInternal(exception, body, headers, status, request);
+    }
+
+    private static void decorate(ProblemDetail problem, HttpStatusCode status) {
+        if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+            problem.setType(typeFor(status));
+        }
+        String correlationId = MDC.get(Correlation.CORRELATION_ID);
+        if (correlationId != null) {
+            problem.setProperty("correlation_id", correlationId);
+        }
+    }
+
+    private static java.net.URI typeFor(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 400 -> Problems.MALFORMED_BODY;
+            case 404 -> Problems.NOT_FOUND;
+            case 405 -> Problems.METHOD_NOT_ALLOWED;
+            case 413 -> Problems.PAYLOAD_TOO_LARGE;
+            case 415 -> Problems.UNSUPPORTED_MEDIA_TYPE;
+            default -> status.is5xxServerError() ? Problems.INTERNAL : Problems.INVALID_REQUEST;
+        };
+    }
+}

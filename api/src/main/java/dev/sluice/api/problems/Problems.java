@@ -1,0 +1,79 @@
+package dev.sluice.api.problems;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+import java.net.URI;
+import java.util.List;
+
+/** Every problem type Sluice answers with, defined once. The README lists them. */
+public final class Problems {
+
+    private static final String BASE = "https://sluice.dev/problems/";
+
+    public static final URI INVALID_REQUEST = URI.create(BASE + "invalid-request");
+    public static final URI MALFORMED_BODY = URI.create(BASE + "malformed-body");
+    public static final URI PAYLOAD_TOO_LARGE = URI.create(BASE + "payload-too-large");
+    public static final URI UNAUTHORIZED = URI.create(BASE + "unauthorized");
+    public static final URI FORBIDDEN = URI.create(BASE + "forbidden");
+    public static final URI NOT_FOUND = URI.create(BASE + "not-found");
+    public static final URI CONFLICT = URI.create(BASE + "conflict");
+    public static final URI UNAVAILABLE = URI.create(BASE + "unavailable");
+    public static final URI UNSUPPORTED_MEDIA_TYPE = URI.create(BASE + "unsupported-media-type");
+    public static final URI METHOD_NOT_ALLOWED = URI.create(BASE + "method-not-allowed");
+    public static final URI INTERNAL = URI.create(BASE + "internal");
+
+    private Problems() {
+    }
+
+    public static ErrorResponseException invalidRequest(List<FieldProblem> errors) {
+        String detail = errors.size() == 1
+                ? errors.get(0).field() + ": " + errors.get(0).message()
+                : errors.size() + " problems in the request; see errors";
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "Invalid request", detail);
+        problem.setProperty("errors", List.copyOf(errors));
+        return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+    }
+
+    public static ErrorResponseException malformedBody(String detail) {
+        return exception(HttpStatus.BAD_REQUEST, MALFORMED_BODY, "Malformed request body", detail);
+    }
+
+    public static ErrorResponseException payloadTooLarge(long limitBytes) {
+        return exception(HttpStatus.CONTENT_TOO_LARGE, PAYLOAD_TOO_LARGE, "Request body too large",
+                "the body is larger than the limit of " + limitBytes + " bytes");
+    }
+
+    public static ErrorResponseException notFound(String what) {
+        return exception(HttpStatus.NOT_FOUND, NOT_FOUND, "Not found", what + " does not exist");
+    }
+
+    public static ErrorResponseException conflict(String detail) {
+        return exception(HttpStatus.CONFLICT, CONFLICT, "Conflict", detail);
+    }
+
+    public static ErrorResponseException forbidden(String detail) {
+        return exception(HttpStatus.FORBIDDEN, FORBIDDEN, "Forbidden", detail);
+    }
+
+    public static ErrorResponseException unauthorized(String detail) {
+        return exception(HttpStatus.UNAUTHORIZED, UNAUTHORIZED, "Unauthorized", detail);
+    }
+
+    public static ErrorResponseException unavailable(String detail, Throwable cause) {
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, UNAVAILABLE, "Service unavailable", detail);
+        return new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, cause);
+    }
+
+    public static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type);
+        problem.setTitle(title);
+        return problem;
+    }
+
+    private static ErrorResponseException exception(HttpStatus status, URI type, String title, String detail) {
+        return new ErrorResponseException(status, problem(status, type, title, detail), null);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sluice.api.tenants;
+
+import dev.sluice.api.problems.FieldProblem;
+import dev.sluice.api.problems.Problems;
+import dev.sluice.common.secrets.Secret;
+import dev.sluice.common.tenants.TenantRegistry;
+import dev.sluice.common.tenants.TenantRegistry.CreatedTenant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Creates tenants. Authorised by the admin token (SLUICE_ADMIN_TOKEN or SLUICE_ADMIN_TOKEN_FILE). */
+@RestController
+class AdminController {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminController.class);
+    private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+    record CreateTenantRequest(String name) {
+    }
+
+    record TenantCreatedView(String tenantId, String name, String apiKey) {
+    }
+
+    private final TenantRegistry tenants;
+    private final Optional<Secret> adminToken;
+
+    AdminController(TenantRegistry tenants, TenantsProperties properties) {
+        this.tenants = tenants;
+        this.adminToken = Secret.fromFileOrValue(properties.adminTokenFile(), properties.adminToken());
+    }
+
+    @PostMapping("/admin/tenants")
+    @ResponseStatus(HttpStatus.CREATED)
+    TenantCreatedView createTenant(@RequestHeader(name = "Authorization", required = false) String authorization,
+                                   @RequestBody CreateTenantRequest request) {
+        authorize(authorization);
+        if (request.name() == null || !TENANT_NAME.matcher(request.name()).matches()) {
+            throw Problems.invalidRequest(List.of(new FieldProblem("name",
+                    "required: 1-63 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit")));
+        }
+        try {
+            CreatedTenant created = tenants.create(request.name());
+            log.info("created tenant {} ({})", created.name(), created.tenantId());
+            return new TenantCreatedView(created.tenantId().toString(), created.name(), created.apiKey());
+        } catch (TenantRegistry.TenantExistsException e) {
+            throw Problems.conflict(e.getMessage());
+        }
+    }
+
+    private void authorize(String authorization) {
+        if (adminToken.isEmpty()) {
+            throw Problems.forbidden("the admin API is disabled: set SLUICE_ADMIN_TOKEN or SLUICE_ADMIN_TOKEN_FILE");
+        }
+        String presented = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7).strip() : "";
+        boolean matches = MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
+                adminToken.get().reveal().getBytes(StandardCharsets.UTF_8));
+        if (!matches) {
+            throw Problems.unauthorized("missing or wrong admin token");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.sluice.api.jobs;
+
+import dev.sluice.api.problems.FieldProblem;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JobRequestValidatorTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final JobRequestValidator validator = new JobRequestValidator(4096);
+
+    private JobRequestValidator.Validated validate(String json) {
+        JsonNode body = JSON.readTree(json);
+        return validator.validate(body, "", false);
+    }
+
+    @Test
+    void acceptsAMinimalChatRequest() {
+        var result = validate("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertThat(result.isValid()).isTrue();
+        assertThat(result.draft().request().get("model").stringValue()).isEqualTo("gpt-4o-mini");
+    }
+
+    @Test
+    void removesSluiceFieldsAndKeepsEveryOtherFieldForTheUpstream() {
+        var result = validate("""
+                {"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"metadata":{"a":"b"},
+                 "webhook_url":"https://example.com/h","response_format":{"type":"json_object"},"seed":3,"tools":[]}""");
+
+        assertThat(result.isValid()).isTrue();
+        assertThat(result.draft().request().has("metadata")).isFalse();
+        assertThat(result.draft().request().has("webhook_url")).isFalse();
+        assertThat(result.draft().request().get("response_format").get("type").stringValue()).isEqualTo("json_object");
+        assertThat(result.draft().request().get("seed").intValue()).isEqualTo(3);
+        assertThat(result.draft().metadata()).containsEntry("a", "b");
+        assertThat(result.draft().webhookUrl()).isEqualTo("https://example.com/h");
+    }
+
+    @Test
+    void reportsEveryProblemWithItsPath() {
+        var result = validate("""
+                {"model":"","messages":[{"role":"user"},{"role":"robot","content":"x"},{"role":"tool","content":"x"}],
+                 "max_tokens":0,"temperature":3,"n":0,"stream":true,"metadata":{"k":1},"webhook_url":"ftp://x"}""");
+
+        assertThat(result.problems()).extracting(FieldProblem::field).containsExactlyInAnyOrder(
+                "model", "messages[0].content", "messages[1].role", "messages[2].tool_call_id",
+                "max_tokens", "temperature", "n", "stream", "metadata.k", "webhook_url");
+    }
+
+    @Test
+    void refusesMaxTokensOverTheCap() {
+        var result = validate("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":5000}");
+
+        assertThat(result.problems()).extracting(FieldProblem::message).singleElement().asString().contains("at most 4096");
+    }
+
+    @Test
+    void allowsAnAssistantMessageWithToolCallsAndNoContent() {
+        var result = validate("""
+                {"model":"m","messages":[{"role":"user","content":"weather?"},
+                 {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"w","arguments":"{}"}}]},
+                 {"role":"tool","tool_call_id":"c1","content":"sunny"}]}""");
+
+        assertThat(result.isValid()).isTrue();
+    }
+
+    @Test
+    void acceptsContentAsAnArrayOfParts() {
+        var result = validate("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}");
+
+        assertThat(result.isValid()).isTrue();
+    }
+
+    @Test
+    void streamFalseIsFine() {
+        var result = validate("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":false}");
+
+        assertThat(result.isValid()).isTrue();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.sluice.common.jobs;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A job row as stored; JSON columns are carried as text and parsed by whoever shows them. */
+public record JobRecord(UUID id,
+                        UUID tenantId,
+                        UUID batchId,
+                        Integer batchIndex,
+                        String customId,
+                        String status,
+                        String metadata,
+                        int attempts,
+                        Instant createdAt,
+                        Instant startedAt,
+                        Instant completedAt,
+                        String result,
+                        String error) {
+
+    public JobId jobId() {
+        return new JobId(id);
+    }
+
+    public JobStatus jobStatus() {
+        return JobStatus.fromWire(status);
+    }
+}

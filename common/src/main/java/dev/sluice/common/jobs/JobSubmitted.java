@@ -1,0 +1,39 @@
+package dev.sluice.common.jobs;
+
+import dev.sluice.common.batches.BatchId;
+import dev.sluice.common.tenants.TenantId;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The fact that a job was accepted: the record on {@code Topics.JOBS}, keyed by job id.
+ * {@code request} is the caller's Chat Completions body without Sluice's own fields, sent upstream unchanged.
+ */
+public record JobSubmitted(int schemaVersion,
+                           JobId jobId,
+                           TenantId tenantId,
+                           BatchId batchId,
+                           Integer batchIndex,
+                           String customId,
+                           ObjectNode request,
+                           Map<String, String> metadata,
+                           String webhookUrl,
+                           Instant submittedAt) {
+
+    public static final int CURRENT_SCHEMA_VERSION = 1;
+
+    public JobSubmitted {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(submittedAt, "submittedAt");
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    public String model() {
+        return request.path("model").asString("");
+    }
+}

@@ -1,0 +1,4 @@
+package dev.sluice.common.jobs;
+
+public record StatusCount(String status, long count) {
+}

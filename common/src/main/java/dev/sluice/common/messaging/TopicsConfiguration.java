@@ -1,0 +1,29 @@
+package dev.sluice.common.messaging;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+
+/** Creates Sluice's topics at start-up when missing (Boot's KafkaAdmin applies NewTopic beans). */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TopicsProperties.class)
+public class TopicsConfiguration {
+
+    @Bean
+    NewTopic jobsTopic(TopicsProperties topics) {
+        return TopicBuilder.name(Topics.JOBS)
+                .partitions(topics.jobsPartitions())
+                .replicas(topics.replicationFactor())
+                .build();
+    }
+
+    @Bean
+    NewTopic jobsDeadLetterTopic(TopicsProperties topics) {
+        return TopicBuilder.name(Topics.JOBS_DEAD_LETTER)
+                .partitions(1)
+                .replicas(topics.replicationFactor())
+                .build();
+    }
+}

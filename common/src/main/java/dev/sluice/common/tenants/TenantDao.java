@@ -1,0 +1,26 @@
+package dev.sluice.common.tenants;
+
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.Optional;
+import java.util.UUID;
+
+@UseClasspathSqlLocator
+public interface TenantDao {
+
+    /** Creates the tenant unless one of that name exists; returns the id of the tenant with that name. */
+    @SqlQuery
+    UUID upsertTenant(@Bind("id") UUID id, @Bind("name") String name);
+
+    @SqlQuery
+    Optional<UUID> findIdByName(@Bind("name") String name);
+
+    @SqlUpdate
+    int insertKey(@Bind("keyHash") String keyHash, @Bind("tenantId") UUID tenantId, @Bind("keyPrefix") String keyPrefix);
+
+    @SqlQuery
+    Optional<UUID> findTenantIdByKeyHash(@Bind("keyHash") String keyHash);
+}

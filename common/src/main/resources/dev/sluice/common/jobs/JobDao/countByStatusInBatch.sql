@@ -1,0 +1,1 @@
+select status, count(*) as count from jobs where batch_id = :batchId group by status

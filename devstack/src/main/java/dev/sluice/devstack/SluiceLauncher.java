@@ -1,0 +1,75 @@
+package dev.sluice.devstack;
+
+import dev.sluice.api.ApiApplication;
+import dev.sluice.devstack.bench.SubmitBenchmark;
+import dev.sluice.devstack.simulator.SimulatorMain;
+import dev.sluice.devstack.standalone.SluiceStack;
+import dev.sluice.devstack.standalone.StackSettings;
+import dev.sluice.worker.WorkerApplication;
+
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/** The entry point of {@code ./sluice}: one jar, one sub-command per role. */
+public final class SluiceLauncher {
+
+    private static final String USAGE = """
+            usage: sluice <command> [options]
+              standalone   api + worker + embedded Kafka (+ upstream simulator when no OPENAI_API_KEY) in one JVM
+              api          the HTTP api alone (needs KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL)
+              worker       one worker process (needs KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, OPENAI_API_KEY[_FILE])
+              simulator    the OpenAI-compatible upstream simulator alone
+              bench        pour jobs into a running Sluice and print figures (bench --help)
+            """;
+
+    private SluiceLauncher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "standalone" -> standalone();
+            case "api" -> ApiApplication.main(rest);
+            case "worker" -> WorkerApplication.main(rest);
+            case "simulator" -> SimulatorMain.main(rest);
+            case "bench" -> SubmitBenchmark.main(rest);
+            default -> {
+                System.err.print(USAGE);
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void standalone() throws InterruptedException {
+        StackSettings settings = StackSettings.fromEnvironment(System.getenv());
+        SluiceStack stack = SluiceStack.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }, "sluice-shutdown"));
+        String upstream = stack.simulator().isPresent()
+                ? stack.upstreamBaseUrl() + "  (built-in simulator: no OPENAI_API_KEY or OPENAI_API_KEY_FILE is set)"
+                : stack.upstreamBaseUrl();
+        System.out.printf("""
+
+                Sluice is running (standalone)
+                  API:       %s
+                  API key:   %s
+                  Kafka:     %s%s
+                  Upstream:  %s
+
+                Try:
+                  curl -s -X POST %s/v1/jobs -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\
+                    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}],"max_tokens":32}'
+
+                """, stack.apiUrl(), stack.devApiKey(), stack.bootstrapServers(),
+                settings.kafkaBootstrapServers().isPresent() ? "" : "  (embedded; ./sluice worker can join it)",
+                upstream, stack.apiUrl(), stack.devApiKey());
+        stopped.await();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.sluice.devstack.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The HTTP side of {@code /v1/chat/completions}: reads the request, lets {@link ChatCompletions} decide, and sends
+ * the answer. Delayed answers are scheduled rather than waited for, so no thread is held per request in flight.
+ */
+final class ChatCompletionsHandler implements HttpHandler {
+
+    static final String PATH = "/v1/chat/completions";
+    private static final Logger log = LoggerFactory.getLogger(ChatCompletionsHandler.class);
+    private static final String CLIENT_REQUEST_ID = "X-Client-Request-Id";
+
+    private final ChatCompletions completions;
+    private final StatsCounters stats;
+    private final ScheduledExecutorService replies;
+    private final JsonMapper mapper;
+
+    ChatCompletionsHandler(ChatCompletions completions, StatsCounters stats, ScheduledExecutorService replies,
+                           JsonMapper mapper) {
+        this.completions = completions;
+        this.stats = stats;
+        this.replies = replies;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        long receivedAt = System.nanoTime();
+        stats.chatRequestReceived();
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        if (!"POST".equals(method) || !PATH.equals(path)) {
+            reject(exchange, OpenAiError.invalidUrl(method, path), Map.of(), receivedAt);
+            return;
+        }
+        ChatVerdict verdict = completions.decide(exchange.getRequestHeaders().getFirst("Authorization"), body);
+        if (verdict instanceof ChatVerdict.Rejected rejected) {
+            reject(exchange, rejected.error(), rejected.headers(), receivedAt);
+        } else if (verdict instanceof ChatVerdict.Answered answered) {
+            answer(exchange, answered, receivedAt);
+        } else if (verdict instanceof ChatVerdict.FailedLater failed) {
+            log.debug("chat request will fail with 500 in {}", failed.delay());
+            later(exchange, failed.delay(), () -> reject(exchange, failed.error(), failed.headers(), receivedAt));
+        } else if (verdict instanceof ChatVerdict.Dropped dropped) {
+            log.debug("chat request will be dropped in {}", dropped.delay());
+            later(exchange, dropped.delay(), () -> drop(exchange));
+        }
+    }
+
+    private void answer(HttpExchange exchange, ChatVerdict.Answered answered, long receivedAt) {
+        if (answered.stalled()) {
+            stats.record(StatsCounters.Outcome.STALLED);
+            log.debug("chat request stalls for {}", answered.delay());
+        }
+        String clientRequestId = exchange.getRequestHeaders().getFirst(CLIENT_REQUEST_ID);
+        later(exchange, answered.delay(), () -> {
+            stats.recordSucceeded(clientRequestId, answered.promptTokens(), answered.completionTokens(),
+                    answered.chargedTokens());
+            log.debug("answering chat request {} with {} prompt and {} completion tokens", clientRequestId,
+                    answered.promptTokens(), answered.completionTokens());
+            send(exchange, new JsonReply(200, answered.body(), withProcessingTime(answered.headers(), receivedAt)));
+        });
+    }
+
+    private void reject(HttpExchange exchange, OpenAiError error, Map<String, String> headers, long receivedAt) {
+        stats.recordError(error);
+        log.debug("answering chat request with {} {}", error.status(), error.code() != null ? error.code() : error.type());
+        send(exchange, JsonReply.of(error, mapper, withProcessingTime(headers, receivedAt)));
+    }
+
+    private void drop(HttpExchange exchange) {
+        stats.record(StatsCounters.Outcome.DROPPED);
+        exchange.close();
+    }
+
+    private void send(HttpExchange exchange, JsonReply reply) {
+        try {
+            reply.sendTo(exchange, mapper);
+        } catch (IOException e) {
+            log.debug("client went away before its {} was written: {}", reply.status(), e.toString());
+        }
+    }
+
+    private void later(HttpExchange exchange, Duration delay, Runnable reply) {
+        Runnable guarded = () -> {
+            try {
+                reply.run();
+            } catch (RuntimeException e) {
+                log.warn("simulated reply failed, closing the connection", e);
+                exchange.close();
+            }
+        };
+        try {
+            replies.schedule(guarded, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("simulator is closing, dropping a chat request");
+            exchange.close();
+        }
+    }
+
+    private static Map<String, String> withProcessingTime(Map<String, String> headers, long receivedAt) {
+        Map<String, String> withTime = new LinkedHashMap<>(headers);
+        withTime.put("openai-processing-ms",
+                Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedAt)));
+        return withTime;
+    }
+}

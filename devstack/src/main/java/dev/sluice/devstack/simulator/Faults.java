@@ -1,0 +1,37 @@
+package dev.sluice.devstack.simulator;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+
+/** The random draws of a run, from one seeded generator: how long an answer takes and which fault, if any, hits. */
+final class Faults {
+
+    enum Fault { NONE, SERVER_ERROR, DROP, STALL }
+
+    private final SplittableRandom random;
+
+    Faults(long seed) {
+        this.random = new SplittableRandom(seed);
+    }
+
+    synchronized Fault draw(BehaviourValues behaviour) {
+        double draw = random.nextDouble();
+        if (draw < behaviour.errorRate()) {
+            return Fault.SERVER_ERROR;
+        }
+        if (draw < behaviour.errorRate() + behaviour.dropRate()) {
+            return Fault.DROP;
+        }
+        if (draw < behaviour.errorRate() + behaviour.dropRate() + behaviour.stallRate()) {
+            return Fault.STALL;
+        }
+        return Fault.NONE;
+    }
+
+    /** The base latency plus a uniform draw from ±jitter, never below zero. */
+    synchronized Duration latency(BehaviourValues behaviour) {
+        long jitterNanos = behaviour.latencyJitter().toNanos();
+        long offset = jitterNanos == 0 ? 0 : random.nextLong(-jitterNanos, jitterNanos + 1);
+        return Duration.ofNanos(Math.max(0, behaviour.latency().toNanos() + offset));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.sluice.devstack.it;
+
+import dev.sluice.devstack.simulator.UpstreamSimulator;
+import dev.sluice.devstack.standalone.SluiceStack;
+import dev.sluice.devstack.standalone.StackSettings;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * One real Sluice per test JVM: embedded KRaft broker, the simulator, a worker and the api, against
+ * the local PostgreSQL (database sluice_test, created when missing). Tests isolate themselves by
+ * creating their own tenants, never by restarting the stack.
+ */
+public final class TestStack {
+
+    public static final String ADMIN_TOKEN = "it-admin-token";
+    private static SluiceStack stack;
+    private static AdminClient admin;
+
+    private TestStack() {
+    }
+
+    public static synchronized SluiceStack get() {
+        if (stack == null) {
+            try {
+                Path data = Files.createTempDirectory("sluice-it-");
+                StackSettings settings = new StackSettings(0, 0, Optional.empty(), Optional.empty(), false,
+                        System.getenv().getOrDefault("SLUICE_TEST_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/sluice_test"),
+                        System.getenv().getOrDefault("DATABASE_USER", "postgres"),
+                        System.getenv().getOrDefault("DATABASE_PASSWORD", ""),
+                        Optional.empty(), data, Map.of(
+                        "sluice.tenants.admin-token", ADMIN_TOKEN,
+                        "sluice.worker.retry-base-delay", "50ms",
+                        "sluice.worker.retry-max-delay", "500ms",
+                        "sluice.worker.paused-key-retry-delay", "500ms",
+                        "sluice.worker.shutdown-timeout", "10s",
+                        "sluice.topics.jobs-partitions", "6"));
+                stack = SluiceStack.start(settings);
+                admin = AdminClient.create(Map.of("bootstrap.servers", stack.bootstrapServers()));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    admin.close();
+                    stack.close();
+                }));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the test stack", e);
+            }
+        }
+        return stack;
+    }
+
+    public static UpstreamSimulator simulator() {
+        return get().simulator().orElseThrow();
+    }
+
+    public static SluiceClient client() {
+        return new SluiceClient(get().apiUrl(), ADMIN_TOKEN);
+    }
+
+    /** Sum of the end offsets of a topic: grows by one per record written. */
+    public static long recordsOn(String topic) throws Exception {
+        get();
+        var description = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic);
+        Map<TopicPartition, OffsetSpec> request = description.partitions().stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+        ListOffsetsResult offsets = admin.listOffsets(request);
+        long total = 0;
+        for (var info : offsets.all().get().values()) {
+            total += info.offset();
+        }
+        return total;
+    }
+
+    /** Records on the jobs topic not yet committed by the worker group. */
+    public static long workerLag(String topic, String group) throws Exception {
+        get();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        var description = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic);
+        Map<TopicPartition, OffsetSpec> request = description.partitions().stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+        long lag = 0;
+        for (var entry : admin.listOffsets(request).all().get().entrySet()) {
+            OffsetAndMetadata position = committed.get(entry.getKey());
+            lag += entry.getValue().offset() - (position == null ? 0 : position.offset());
+        }
+        return lag;
+    }
+}

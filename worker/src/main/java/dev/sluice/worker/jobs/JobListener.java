@@ -1,0 +1,285 @@
+package dev.sluice.worker.jobs;
+
+import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.common.messaging.Headers;
+import dev.sluice.common.messaging.JobSubmittedSerde;
+import dev.sluice.common.messaging.Topics;
+import dev.sluice.worker.correlation.JobLogContext;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.KafkaHeaders;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Consumes the jobs topic (classic consumer group) and keeps up to WORKER_CONCURRENCY jobs in flight
+ * in this process, independent of the partition count. Each record is handed to {@link JobProcessor};
+ * offsets are committed per partition up to the lowest job whose result is not stored yet. When the
+ * process is full the partitions are paused, so polling (and group membership) goes on without
+ * fetching more. A record that is not a readable {@code JobSubmitted} goes to the dead-letter topic
+ * with its reason and provenance, and the rest flows on.
+ */
+public class JobListener implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(JobListener.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final ConsumerFactory<byte[], byte[]> consumers;
+    private final KafkaTemplate<byte[], byte[]> deadLetters;
+    private final JobProcessor processor;
+    private final WorkerProperties properties;
+    private final int maxPollRecords;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile Consumer<byte[], byte[]> consumer;
+    private Thread thread;
+
+    public JobListener(ConsumerFactory<byte[], byte[]> consumers, KafkaTemplate<byte[], byte[]> deadLetters,
+                       JobProcessor processor, WorkerProperties properties) {
+        this.consumers = consumers;
+        this.deadLetters = deadLetters;
+        this.processor = processor;
+        this.properties = properties;
+        this.maxPollRecords = Math.min(100, properties.concurrency());
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::run, "sluice-job-listener");
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Consumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        try {
+            if (!stopped.await(properties.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+                log.warn("job listener did not stop within the shutdown timeout");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stop late (after the web server) and start early enough; the default phase is fine for both. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 100;
+    }
+
+    private void run() {
+        Map<String, Object> overrides = Map.of("max.poll.records", String.valueOf(maxPollRecords));
+        try (Consumer<byte[], byte[]> kafka = consumers.createConsumer(null, null, null, toProperties(overrides))) {
+            consumer = kafka;
+            kafka.subscribe(java.util.List.of(Topics.JOBS), new Rebalance(kafka));
+            log.info("job listener started: up to {} jobs in flight", properties.concurrency());
+            while (running) {
+                try {
+                    throttle(kafka);
+                    ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
+                    for (ConsumerRecord<byte[], byte[]> record : records) {
+                        handle(record);
+                    }
+                    commit(kafka, false);
+                } catch (WakeupException e) {
+                    // stop() woke us up; the loop condition ends it
+                }
+            }
+            drain(kafka);
+        } catch (RuntimeException e) {
+            log.error("job listener failed", e);
+        } finally {
+            consumer = null;
+            stopped.countDown();
+        }
+    }
+
+    private static java.util.Properties toProperties(Map<String, Object> overrides) {
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(overrides);
+        return properties;
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        PartitionProgress partitionProgress = progress.computeIfAbsent(partition, ignored -> new PartitionProgress());
+        partitionProgress.started(record.offset());
+        JobSubmitted job;
+        try {
+            job = JobSubmittedSerde.read(record.value());
+        } catch (JobSubmittedSerde.UnreadableRecordException e) {
+            deadLetter(record, e.getMessage());
+            partitionProgress.finished(record.offset());
+            return;
+        }
+        inFlight.incrementAndGet();
+        processor.process(job).whenComplete((ignored, failure) -> {
+            inFlight.decrementAndGet();
+            if (failure == null) {
+                partitionProgress.finished(record.offset());
+            } else {
+                // only while stopping: the offset stays uncommitted and the job is redelivered
+                JobLogContext.run(job, () -> log.warn("job not finished before shutdown; Kafka will redeliver it: {}", failure.toString()));
+            }
+        });
+    }
+
+    /** Pause fetching while this process is full; one more poll may not push it past the limit. */
+    private void throttle(Consumer<byte[], byte[]> kafka) {
+        boolean full = inFlight.get() + maxPollRecords > properties.concurrency();
+        Collection<TopicPartition> assigned = kafka.assignment();
+        if (full) {
+            kafka.pause(assigned);
+        } else if (!kafka.paused().isEmpty()) {
+            kafka.resume(kafka.paused());
+        }
+    }
+
+    private void commit(Consumer<byte[], byte[]> kafka, boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        progress.forEach((partition, partitionProgress) -> {
+            OptionalLong position = partitionProgress.committable();
+            if (position.isPresent()) {
+                offsets.put(partition, new OffsetAndMetadata(position.getAsLong()));
+            }
+        });
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (sync) {
+            kafka.commitSync(offsets);
+            offsets.forEach((partition, offset) -> progress.get(partition).committed(offset.offset()));
+        } else {
+            kafka.commitAsync(offsets, (committed, failure) -> {
+                if (failure == null) {
+                    committed.forEach((partition, offset) -> {
+                        PartitionProgress partitionProgress = progress.get(partition);
+                        if (partitionProgress != null) {
+                            partitionProgress.committed(offset.offset());
+                        }
+                    });
+                } else {
+                    log.debug("offset commit failed, the next one will carry it: {}", failure.toString());
+                }
+            });
+        }
+    }
+
+    /** On shutdown: take nothing new, let jobs in flight finish within the bound, commit what is stored. */
+    private void drain(Consumer<byte[], byte[]> kafka) {
+        kafka.pause(kafka.assignment());
+        Instant deadline = Instant.now().plus(properties.shutdownTimeout());
+        log.info("stopping: waiting up to {} for {} jobs in flight", properties.shutdownTimeout(), inFlight.get());
+        while (inFlight.get() > 0 && Instant.now().isBefore(deadline)) {
+            kafka.poll(POLL); // keeps the membership alive while in-flight jobs finish; partitions are paused
+            commit(kafka, false);
+        }
+        processor.stop();
+        try {
+            commit(kafka, true);
+        } catch (RuntimeException e) {
+            log.warn("final offset commit failed; uncommitted jobs will be redelivered: {}", e.toString());
+        }
+        log.info("job listener stopped with {} jobs unfinished (they will be redelivered)", inFlight.get());
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.JOBS_DEAD_LETTER, null, record.key(), record.value());
+        for (Header header : record.headers()) {
+            letter.headers().add(header);
+        }
+        letter.headers().add(KafkaHeaders.DLT_ORIGINAL_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
+        letter.headers().add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(4).putInt(record.partition()).array());
+        letter.headers().add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(8).putLong(record.offset()).array());
+        letter.headers().add(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP, ByteBuffer.allocate(8).putLong(record.timestamp()).array());
+        letter.headers().add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, reason.getBytes(StandardCharsets.UTF_8));
+        letter.headers().add(Headers.DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        try {
+            deadLetters.send(letter).get(30, TimeUnit.SECONDS);
+            log.error("dead-lettered record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("cannot dead-letter record " + record.partition() + "@" + record.offset(), e);
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        private final Consumer<byte[], byte[]> kafka;
+
+        Rebalance(Consumer<byte[], byte[]> kafka) {
+            this.kafka = kafka;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                PartitionProgress revoked = progress.remove(partition);
+                if (revoked != null) {
+                    revoked.committable().ifPresent(position -> offsets.put(partition, new OffsetAndMetadata(position)));
+                }
+            }
+            if (!offsets.isEmpty()) {
+                try {
+                    kafka.commitSync(offsets);
+                } catch (RuntimeException e) {
+                    log.warn("commit on revocation failed; those jobs will be redelivered: {}", e.toString());
+                }
+            }
+            log.info("partitions revoked: {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(progress::remove);
+            log.warn("partitions lost: {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            log.info("partitions assigned: {}", partitions);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.sluice.worker.jobs;
+
+import dev.sluice.common.jobs.JobDao;
+import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.common.jobs.NewJobRow;
+import dev.sluice.common.json.SluiceJson;
+import dev.sluice.worker.correlation.JobLogContext;
+import dev.sluice.worker.upstream.Outcome;
+import dev.sluice.worker.upstream.OutcomeClassifier;
+import dev.sluice.worker.upstream.UpstreamClient;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Decides a job's way from queued to a terminal state: skip it when cancelled or finished, mark it
+ * running, call the upstream, apply the outcome table, store the result. The returned future
+ * completes only once the outcome is stored (or the job is known to need nothing), so the consumer
+ * commits the offset after the write, never before. It never completes exceptionally while running:
+ * a failed database write is retried until it succeeds or the worker stops.
+ */
+public class JobProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** One job's progress: its current attempt number in the database fences writes from a stale worker. */
+    private record Progress(JobSubmitted job, int attempt, int failedAttempts) {
+        Progress next(int newAttempt, int failed) {
+            return new Progress(job, newAttempt, failed);
+        }
+    }
+
+    private final Jdbi jdbi;
+    private final UpstreamClient upstream;
+    private final OutcomeClassifier classifier;
+    private final WorkerProperties properties;
+    private final Executor database;
+    private final ScheduledExecutorService timer;
+    private volatile boolean stopping;
+
+    public JobProcessor(Jdbi jdbi, UpstreamClient upstream, OutcomeClassifier classifier, WorkerProperties properties,
+                        Executor database, ScheduledExecutorService timer) {
+        this.jdbi = jdbi;
+        this.upstream = upstream;
+        this.classifier = classifier;
+        this.properties = properties;
+        this.database = database;
+        this.timer = timer;
+    }
+
+    public CompletableFuture<Void> process(JobSubmitted job) {
+        return inDatabase(job, () -> start(job))
+                .thenCompose(attempt -> attempt.map(number -> callUpstream(new Progress(job, number, 0))).orElse(DONE));
+    }
+
+    /** From now on nothing new is started; pending database retries give up so the worker can exit. */
+    public void stop() {
+        stopping = true;
+    }
+
+    private Optional<Integer> start(JobSubmitted job) {
+        return jdbi.inTransaction(handle -> {
+            JobDao jobs = handle.attach(JobDao.class);
+            Optional<Integer> attempt = jobs.markRunning(job.jobId().value());
+            if (attempt.isEmpty() && jobs.findStatus(job.jobId().value()).isEmpty()) {
+                log.warn("job row missing although the job is on Kafka; recreating it from the record");
+                jobs.insertIfAbsent(NewJobRow.of(job));
+                attempt = jobs.markRunning(job.jobId().value());
+            }
+            if (attempt.isEmpty()) {
+                log.info("job is {}; not sending it upstream", jobs.findStatus(job.jobId().value()).orElse("gone"));
+            } else {
+                log.info("job running, attempt {}", attempt.get());
+            }
+            return attempt;
+        });
+    }
+
+    private CompletableFuture<Void> callUpstream(Progress progress) {
+        return upstream.complete(progress.job())
+                .thenCompose(reply -> apply(progress, JobLogContext.call(progress.job(), () -> classifier.classify(reply))));
+    }
+
+    private CompletableFuture<Void> apply(Progress progress, Outcome outcome) {
+        JobSubmitted job = progress.job();
+        if (outcome instanceof Outcome.Succeed succeed) {
+            return store(progress, "succeeded", jobs -> jobs.markSucceeded(job.jobId().value(), progress.attempt(),
+                    json(JobResults.succeeded(succeed))));
+        }
+        if (outcome instanceof Outcome.Fail fail) {
+            JobLogContext.run(job, () -> log.warn("upstream refused the request with {} {}: {}",
+                    fail.status(), fail.code(), fail.upstreamError()));
+            return store(progress, "failed", jobs -> jobs.markFailed(job.jobId().value(), progress.attempt(),
+                    json(JobResults.failed(fail.code(), fail.message(), fail.status(), fail.upstreamError(), progress.failedAttempts() + 1))));
+        }
+        if (outcome instanceof Outcome.Retry retry) {
+            int failed = progress.failedAttempts() + 1;
+            if (failed >= properties.maxAttempts()) {
+                JobLogContext.run(job, () -> log.warn("giving up after {} failed attempts, last: {} {} {}",
+                        failed, retry.code(), retry.message(), retry.upstreamError()));
+                return store(progress, "failed", jobs -> jobs.markFailed(job.jobId().value(), progress.attempt(),
+                        json(JobResults.failed(retry.code(), "gave up after " + failed + " failed attempts: " + retry.message(),
+                                null, retry.upstreamError(), failed))));
+            }
+            Duration delay = backoff(failed);
+            JobLogContext.run(job, () -> log.warn("attempt failed with {} ({}), retrying in {}: {}",
+                    retry.code(), retry.message(), delay, retry.upstreamError()));
+            return later(delay, () -> nextAttempt(progress, failed));
+        }
+        if (outcome instanceof Outcome.RateLimited limited) {
+            JobLogContext.run(job, () -> log.info("rate limited by the upstream, retrying in {}: {}", limited.delay(), limited.upstreamError()));
+            return later(limited.delay(), () -> nextAttempt(progress, progress.failedAttempts()));
+        }
+        Outcome.PauseKey pause = (Outcome.PauseKey) outcome;
+        JobLogContext.run(job, () -> log.error("upstream key unusable ({} {}): the job stays queued and is retried in {}; upstream said: {}",
+                pause.status(), pause.code(), properties.pausedKeyRetryDelay(), pause.upstreamError()));
+        return later(properties.pausedKeyRetryDelay(), () -> nextAttempt(progress, progress.failedAttempts()));
+    }
+
+    private CompletableFuture<Void> nextAttempt(Progress progress, int failedAttempts) {
+        return inDatabase(progress.job(), () -> jdbi.withExtension(JobDao.class,
+                        jobs -> jobs.recordAttempt(progress.job().jobId().value(), progress.attempt())))
+                .thenCompose(attempt -> {
+                    if (attempt.isEmpty()) {
+                        JobLogContext.run(progress.job(), () -> log.info("job is no longer ours (taken over or finished); dropping attempt"));
+                        return DONE;
+                    }
+                    return callUpstream(progress.next(attempt.get(), failedAttempts));
+                });
+    }
+
+    private CompletableFuture<Void> store(Progress progress, String state, Function<JobDao, Integer> update) {
+        return inDatabase(progress.job(), () -> {
+            int rows = jdbi.withExtension(JobDao.class, update::apply);
+            if (rows == 1) {
+                log.info("job {}", state);
+            } else {
+                log.info("job result not stored: attempt {} is no longer the job's current attempt", progress.attempt());
+            }
+            return null;
+        }).thenApply(ignored -> null);
+    }
+
+    /** Runs a database step on the database pool; on failure retries with back-off until it works or the worker stops. */
+    private <T> CompletableFuture<T> inDatabase(JobSubmitted job, Supplier<T> step) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        attemptInDatabase(job, step, result, 1);
+        return result;
+    }
+
+    private <T> void attemptInDatabase(JobSubmitted job, Supplier<T> step, CompletableFuture<T> result, int tries) {
+        try {
+            database.execute(() -> {
+                try {
+                    result.complete(JobLogContext.call(job, step));
+                } catch (RuntimeException e) {
+                    if (stopping) {
+                        result.completeExceptionally(e);
+                        return;
+                    }
+                    Duration delay = Duration.ofMillis(Math.min(30_000, 250L << Math.min(tries, 7)));
+                    JobLogContext.run(job, () -> log.warn("database step failed (try {}), retrying in {}: {}", tries, delay, e.toString()));
+                    timer.schedule(() -> attemptInDatabase(job, step, result, tries + 1), delay.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            result.completeExceptionally(rejected);
+        }
+    }
+
+    private CompletableFuture<Void> later(Duration delay, Supplier<CompletableFuture<Void>> step) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        timer.schedule(() -> {
+            try {
+                step.get().whenComplete((ignored, failure) -> {
+                    if (failure == null) {
+                        result.complete(null);
+                    } else {
+                        result.completeExceptionally(failure);
+                    }
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    /** Exponential back-off with jitter: base × 2^(n-1), capped, then a random 50–100 % of it. */
+    Duration backoff(int failedAttempts) {
+        long base = properties.retryBaseDelay().toMillis();
+        long capped = Math.min(properties.retryMaxDelay().toMillis(), base << Math.min(failedAttempts - 1, 20));
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    private static String json(ObjectNode node) {
+        return SluiceJson.mapper().writeValueAsString(node);
+    }
+}

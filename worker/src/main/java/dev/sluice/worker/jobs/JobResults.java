@@ -1,0 +1,42 @@
+package dev.sluice.worker.jobs;
+
+import dev.sluice.worker.upstream.Outcome;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The shapes stored in jobs.result and jobs.error, as callers see them on GET /v1/jobs/{id}. */
+final class JobResults {
+
+    private JobResults() {
+    }
+
+    static ObjectNode succeeded(Outcome.Succeed outcome) {
+        JsonNode response = outcome.response();
+        JsonNode firstChoice = response.path("choices").path(0);
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        result.set("content", firstChoice.path("message").path("content").isMissingNode()
+                ? JsonNodeFactory.instance.nullNode() : firstChoice.path("message").path("content"));
+        result.set("finish_reason", firstChoice.path("finish_reason").isMissingNode()
+                ? JsonNodeFactory.instance.nullNode() : firstChoice.path("finish_reason"));
+        result.set("model", response.path("model").isMissingNode() ? JsonNodeFactory.instance.nullNode() : response.path("model"));
+        result.set("usage", response.path("usage").isMissingNode() ? JsonNodeFactory.instance.nullNode() : response.path("usage"));
+        result.put("cached", false);
+        result.set("response", response);
+        return result;
+    }
+
+    static ObjectNode failed(String code, String message, Integer status, JsonNode upstreamError, int failedAttempts) {
+        ObjectNode error = JsonNodeFactory.instance.objectNode();
+        error.put("code", code);
+        error.put("message", message);
+        if (status != null) {
+            error.put("upstream_status", status);
+        }
+        error.put("failed_attempts", failedAttempts);
+        if (upstreamError != null) {
+            error.set("upstream_error", upstreamError);
+        }
+        return error;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.sluice.worker.jobs;
+
+import dev.sluice.worker.upstream.OutcomeClassifier;
+import dev.sluice.worker.upstream.UpstreamClient;
+import dev.sluice.worker.upstream.UpstreamKey;
+import dev.sluice.worker.upstream.UpstreamProperties;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The worker's infrastructure, built once per process: thread pools, the upstream client, the listener. */
+@Configuration(proxyBeanMethods = false)
+class WorkerConfiguration {
+
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService databaseExecutor(WorkerProperties properties) {
+        return Executors.newFixedThreadPool(properties.databaseThreads(), named("sluice-db"));
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService upstreamExecutor() {
+        return Executors.newFixedThreadPool(4, named("sluice-upstream"));
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService workerTimer() {
+        return Executors.newScheduledThreadPool(2, named("sluice-timer"));
+    }
+
+    @Bean
+    UpstreamKey upstreamKey(UpstreamProperties properties) {
+        return new UpstreamKey(properties, Clock.systemUTC());
+    }
+
+    @Bean
+    UpstreamClient upstreamClient(UpstreamProperties properties, UpstreamKey key, ExecutorService upstreamExecutor) {
+        return new UpstreamClient(properties, key, upstreamExecutor);
+    }
+
+    @Bean
+    JobProcessor jobProcessor(Jdbi jdbi, UpstreamClient upstream, WorkerProperties properties,
+                              ExecutorService databaseExecutor, ScheduledExecutorService workerTimer) {
+        return new JobProcessor(jdbi, upstream, new OutcomeClassifier(), properties, databaseExecutor, workerTimer);
+    }
+
+    @Bean
+    JobListener jobListener(ConsumerFactory<byte[], byte[]> consumers, KafkaTemplate<byte[], byte[]> deadLetters,
+                            JobProcessor processor, WorkerProperties properties) {
+        return new JobListener(consumers, deadLetters, processor, properties);
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

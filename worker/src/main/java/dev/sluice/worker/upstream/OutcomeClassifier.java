@@ -1,0 +1,162 @@
+package dev.sluice.worker.upstream;
+
+import dev.sluice.common.json.SluiceJson;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import java.net.http.HttpHeaders;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one table from an upstream reply to an action. It decides on status plus the error's type and
+ * code, never on status alone, because OpenAI's 429 means four different things.
+ *
+ * <pre>
+ * 2xx with choices                         → Succeed
+ * 2xx unparsable or without choices        → Retry      (truncated body)
+ * 400, 404, 422, other 4xx                 → Fail       (context_length_exceeded, model_not_found, ...)
+ * 401, 403                                 → PauseKey   (invalid or revoked key, no access)
+ * 429 type/code insufficient_quota & co    → PauseKey   (billing, not a rate limit)
+ * 429 "Request too large ..."              → Fail       (larger than the whole TPM limit)
+ * 429 other (rate_limit_exceeded)          → RateLimited(wait from retry-after-ms, retry-after, reset headers)
+ * 408, 409, 5xx                            → Retry
+ * timeout, connection refused or reset     → Retry
+ * </pre>
+ */
+public final class OutcomeClassifier {
+
+    private static final Set<String> QUOTA_CODES = Set.of("insufficient_quota", "credit_balance_exhausted",
+            "organization_spend_limit_exceeded", "project_spend_limit_exceeded", "organization_usage_limit_exceeded",
+            "billing_hard_limit_reached");
+    private static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(1);
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
+    private static final Pattern TRY_AGAIN = Pattern.compile("try again in (\\d+(?:\\.\\d+)?)(ms|s)");
+
+    public Outcome classify(UpstreamReply reply) {
+        if (reply instanceof UpstreamReply.Unreachable unreachable) {
+            String code = unreachable.kind() == UpstreamReply.Unreachable.Kind.TIMEOUT ? "upstream_timeout" : "upstream_unreachable";
+            return new Outcome.Retry(code, unreachable.detail(), null);
+        }
+        UpstreamReply.Answered answer = (UpstreamReply.Answered) reply;
+        int status = answer.status();
+        Optional<JsonNode> body = parse(answer.body());
+        if (status >= 200 && status < 300) {
+            return body.filter(json -> json.path("choices").isArray())
+                    .<Outcome>map(Outcome.Succeed::new)
+                    .orElseGet(() -> new Outcome.Retry("upstream_bad_response",
+                            "the upstream answered " + status + " with a body that is not a chat completion", rawBody(answer)));
+        }
+        JsonNode errorBody = body.orElseGet(() -> rawBody(answer));
+        JsonNode error = errorBody.path("error");
+        String type = error.path("type").asString("");
+        String code = error.path("code").isString() ? error.path("code").stringValue() : "";
+        String message = error.path("message").isString() ? error.path("message").stringValue() : truncate(answer.body());
+        String codeOrStatus = code.isEmpty() ? "http_" + status : code;
+
+        if (status == 429) {
+            if (QUOTA_CODES.contains(type) || QUOTA_CODES.contains(code)) {
+                return new Outcome.PauseKey(status, code.isEmpty() ? type : code, message, errorBody);
+            }
+            if (message.startsWith("Request too large")) {
+                return new Outcome.Fail(status, "request_too_large", message, errorBody);
+            }
+            return new Outcome.RateLimited(rateLimitWait(answer.headers(), message), errorBody);
+        }
+        if (status == 401 || status == 403) {
+            return new Outcome.PauseKey(status, codeOrStatus, message, errorBody);
+        }
+        if (status == 408 || status == 409 || status >= 500) {
+            return new Outcome.Retry(codeOrStatus, message, errorBody);
+        }
+        return new Outcome.Fail(status, codeOrStatus, message, errorBody);
+    }
+
+    /** retry-after-ms first (what the SDKs read), then retry-after, then the reset headers, then the message. */
+    static Duration rateLimitWait(HttpHeaders headers, String message) {
+        Optional<Duration> wait = headers.firstValue("retry-after-ms").flatMap(OutcomeClassifier::millis)
+                .or(() -> headers.firstValue("retry-after").flatMap(OutcomeClassifier::seconds))
+                .or(() -> longestReset(headers))
+                .or(() -> fromMessage(message));
+        return wait.filter(duration -> !duration.isNegative() && !duration.isZero()).orElse(DEFAULT_RATE_LIMIT_WAIT);
+    }
+
+    private static Optional<Duration> longestReset(HttpHeaders headers) {
+        Optional<Duration> requests = headers.firstValue("x-ratelimit-reset-requests").flatMap(OutcomeClassifier::goDuration);
+        Optional<Duration> tokens = headers.firstValue("x-ratelimit-reset-tokens").flatMap(OutcomeClassifier::goDuration);
+        if (requests.isPresent() && tokens.isPresent()) {
+            return Optional.of(requests.get().compareTo(tokens.get()) >= 0 ? requests.get() : tokens.get());
+        }
+        return requests.or(() -> tokens);
+    }
+
+    /** Go duration syntax as OpenAI sends it: 20ms, 1s, 9.816s, 6m0s, 1h2m3s. */
+    public static Optional<Duration> goDuration(String text) {
+        Matcher matcher = DURATION_PART.matcher(text.strip());
+        double millis = 0;
+        boolean found = false;
+        while (matcher.find()) {
+            found = true;
+            double value = Double.parseDouble(matcher.group(1));
+            millis += switch (matcher.group(2)) {
+                case "ms" -> value;
+                case "s" -> value * 1_000;
+                case "m" -> value * 60_000;
+                default -> value * 3_600_000;
+            };
+        }
+        return found ? Optional.of(Duration.ofMillis((long) Math.ceil(millis))) : Optional.empty();
+    }
+
+    private static Optional<Duration> fromMessage(String message) {
+        Matcher matcher = TRY_AGAIN.matcher(message);
+        if (!matcher.find()) {
+            return Optional.empty();
+        }
+        double value = Double.parseDouble(matcher.group(1));
+        return Optional.of(Duration.ofMillis((long) Math.ceil("ms".equals(matcher.group(2)) ? value : value * 1000)));
+    }
+
+    private static Optional<Duration> millis(String text) {
+        try {
+            return Optional.of(Duration.ofMillis((long) Math.ceil(Double.parseDouble(text.strip()))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Duration> seconds(String text) {
+        try {
+            return Optional.of(Duration.ofMillis((long) Math.ceil(Double.parseDouble(text.strip()) * 1000)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<JsonNode> parse(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode json = SluiceJson.mapper().readTree(body);
+            return json.isObject() ? Optional.of(json) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A body that is not JSON (a proxy's HTML page) is kept as text, so it is still logged and stored. */
+    private static JsonNode rawBody(UpstreamReply.Answered answer) {
+        return JsonNodeFactory.instance.objectNode().put("raw_body", truncate(answer.body()));
+    }
+
+    private static String truncate(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() > 4000 ? text.substring(0, 4000) + "…" : text;
+    }
+}

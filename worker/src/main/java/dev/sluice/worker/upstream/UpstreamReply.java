@@ -1,0 +1,16 @@
+package dev.sluice.worker.upstream;
+
+import java.net.http.HttpHeaders;
+
+/** What came back from one upstream call. HTTP errors are answers, not exceptions. */
+public sealed interface UpstreamReply {
+
+    /** The upstream answered with a status (2xx or not) and a body, possibly not JSON. */
+    record Answered(int status, HttpHeaders headers, String body) implements UpstreamReply {
+    }
+
+    /** No answer: timeout, refused or reset connection, truncated response. */
+    record Unreachable(Kind kind, String detail) implements UpstreamReply {
+        public enum Kind { TIMEOUT, CONNECTION }
+    }
+}

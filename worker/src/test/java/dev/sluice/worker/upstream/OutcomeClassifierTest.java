@@ -1,0 +1,109 @@
+package dev.sluice.worker.upstream;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpHeaders;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OutcomeClassifierTest {
+
+    private final OutcomeClassifier classifier = new OutcomeClassifier();
+
+    private static UpstreamReply answer(int status, String body, Map<String, List<String>> headers) {
+        return new UpstreamReply.Answered(status, HttpHeaders.of(headers, (name, value) -> true), body);
+    }
+
+    private static UpstreamReply answer(int status, String body) {
+        return answer(status, body, Map.of());
+    }
+
+    private static String error(String type, String code, String message) {
+        return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\",\"param\":null,\"code\":"
+                + (code == null ? "null" : "\"" + code + "\"") + "}}";
+    }
+
+    @Test
+    void aChatCompletionSucceeds() {
+        assertThat(classifier.classify(answer(200, "{\"choices\":[{\"message\":{\"content\":\"hi\"}}]}")))
+                .isInstanceOf(Outcome.Succeed.class);
+    }
+
+    @Test
+    void aTruncatedSuccessBodyIsRetried() {
+        assertThat(classifier.classify(answer(200, "{\"choices\":[{\"mess"))).isInstanceOf(Outcome.Retry.class);
+    }
+
+    @Test
+    void contextLengthExceededFailsWithTheUpstreamCode() {
+        Outcome outcome = classifier.classify(answer(400, error("invalid_request_error", "context_length_exceeded", "too long")));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Fail.class, fail -> assertThat(fail.code()).isEqualTo("context_length_exceeded"));
+    }
+
+    @Test
+    void modelNotFoundFails() {
+        assertThat(classifier.classify(answer(404, error("invalid_request_error", "model_not_found", "no"))))
+                .isInstanceOfSatisfying(Outcome.Fail.class, fail -> assertThat(fail.code()).isEqualTo("model_not_found"));
+    }
+
+    @Test
+    void aRateLimitWaitsForRetryAfterMsFirst() {
+        Outcome outcome = classifier.classify(answer(429, error("tokens", "rate_limit_exceeded", "Rate limit reached. Please try again in 1.2s."),
+                Map.of("retry-after-ms", List.of("750"), "retry-after", List.of("2"))));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.RateLimited.class, limited -> assertThat(limited.delay()).isEqualTo(Duration.ofMillis(750)));
+    }
+
+    @Test
+    void aRateLimitWithoutHeadersWaitsAsTheMessageSays() {
+        Outcome outcome = classifier.classify(answer(429, error("requests", "rate_limit_exceeded", "Rate limit reached. Please try again in 644ms.")));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.RateLimited.class, limited -> assertThat(limited.delay()).isEqualTo(Duration.ofMillis(644)));
+    }
+
+    @Test
+    void insufficientQuotaPausesTheKeyInsteadOfRetryingAsARateLimit() {
+        assertThat(classifier.classify(answer(429, error("insufficient_quota", "insufficient_quota", "You exceeded your current quota"))))
+                .isInstanceOf(Outcome.PauseKey.class);
+        assertThat(classifier.classify(answer(429, error("insufficient_quota", "credit_balance_exhausted", "no credit"))))
+                .isInstanceOf(Outcome.PauseKey.class);
+    }
+
+    @Test
+    void aRequestLargerThanTheWholeLimitFails() {
+        assertThat(classifier.classify(answer(429, error("tokens", "rate_limit_exceeded", "Request too large for gpt-4o on tokens per min"))))
+                .isInstanceOfSatisfying(Outcome.Fail.class, fail -> assertThat(fail.code()).isEqualTo("request_too_large"));
+    }
+
+    @Test
+    void anInvalidKeyPausesTheKey() {
+        assertThat(classifier.classify(answer(401, error("invalid_request_error", "invalid_api_key", "Incorrect API key"))))
+                .isInstanceOf(Outcome.PauseKey.class);
+        assertThat(classifier.classify(answer(403, error("invalid_request_error", "unsupported_country_region_territory", "no"))))
+                .isInstanceOf(Outcome.PauseKey.class);
+    }
+
+    @Test
+    void serverErrorsTimeoutsAndGatewayPagesAreRetried() {
+        assertThat(classifier.classify(answer(500, error("server_error", null, "oops")))).isInstanceOf(Outcome.Retry.class);
+        assertThat(classifier.classify(answer(502, "<html>Bad gateway</html>")))
+                .isInstanceOfSatisfying(Outcome.Retry.class, retry -> assertThat(retry.code()).isEqualTo("http_502"));
+        assertThat(classifier.classify(answer(408, ""))).isInstanceOf(Outcome.Retry.class);
+        assertThat(classifier.classify(answer(409, ""))).isInstanceOf(Outcome.Retry.class);
+        assertThat(classifier.classify(new UpstreamReply.Unreachable(UpstreamReply.Unreachable.Kind.TIMEOUT, "60s")))
+                .isInstanceOfSatisfying(Outcome.Retry.class, retry -> assertThat(retry.code()).isEqualTo("upstream_timeout"));
+    }
+
+    @Test
+    void readsGoDurationsAsOpenAiSendsThem() {
+        assertThat(OutcomeClassifier.goDuration("20ms")).hasValue(Duration.ofMillis(20));
+        assertThat(OutcomeClassifier.goDuration("9.816s")).hasValue(Duration.ofMillis(9816));
+        assertThat(OutcomeClassifier.goDuration("6m0s")).hasValue(Duration.ofMinutes(6));
+        assertThat(OutcomeClassifier.goDuration("1h2m3s")).hasValue(Duration.ofSeconds(3723));
+        assertThat(OutcomeClassifier.goDuration("soon")).isEmpty();
+    }
+}
