@@ -74,8 +74,11 @@ public class JobProcessor {
         return jdbi.inTransaction(handle -> {
             JobDao jobs = handle.attach(JobDao.class);
             Optional<Integer> attempt = jobs.markRunning(job.jobId().value());
-            if (attempt.isEmpty() && jobs.findStatus(job.jobId().value()).isEmpty()) {
-                log.warn("job row missing although the job is on Kafka; recreating it from the record");
+            if (attempt.isEmpty()) {
+                // The api inserts the row, waits for Kafka's ack, then commits: a fast worker can hold the record
+                // while the row is uncommitted (invisible). insertIfAbsent waits for the api's transaction to end and
+                // recreates the row if it rolled back after Kafka took the record; then markRunning sees the row.
+                // A cancelled or finished job stays as it is.
                 jobs.insertIfAbsent(NewJobRow.of(job));
                 attempt = jobs.markRunning(job.jobId().value());
             }
