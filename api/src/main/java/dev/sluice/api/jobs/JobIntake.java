@@ -1,0 +1,84 @@
+package dev.sluice.api.jobs;
+
+import dev.sluice.api.problems.Problems;
+import dev.sluice.common.batches.BatchDao;
+import dev.sluice.common.batches.BatchRecord;
+import dev.sluice.common.jobs.JobDao;
+import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.common.jobs.NewJobRow;
+import dev.sluice.common.messaging.Headers;
+import dev.sluice.common.messaging.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Owns the "accepted" promise: jobs are accepted when Kafka acknowledged them (acks=all, idempotent producer) and
+ * their {@code queued} rows exist, or neither. The rows are inserted in a transaction that commits only after every
+ * acknowledgement; a Kafka failure rolls them back and answers 503. The commit skips the synchronous WAL flush:
+ * Kafka is the durable record, and a worker recreates a missing row from it.
+ */
+@Component
+public class JobIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(JobIntake.class);
+
+    private final Jdbi jdbi;
+    private final KafkaTemplate<String, JobSubmitted> kafka;
+    private final ApiProperties properties;
+
+    JobIntake(Jdbi jdbi, KafkaTemplate<String, JobSubmitted> kafka, ApiProperties properties) {
+        this.jdbi = jdbi;
+        this.kafka = kafka;
+        this.properties = properties;
+    }
+
+    /** Accepts all the jobs (and their batch, if any) or none; throws a 503 problem when Kafka does not ack. */
+    public void accept(List<JobSubmitted> jobs, BatchRecord batch) {
+        jdbi.useTransaction(handle -> {
+            handle.execute("set local synchronous_commit = off");
+            insertRows(handle, jobs, batch);
+            publish(jobs);
+        });
+    }
+
+    private static void insertRows(Handle handle, List<JobSubmitted> jobs, BatchRecord batch) {
+        if (batch != null) {
+            handle.attach(BatchDao.class).insert(batch);
+        }
+        handle.attach(JobDao.class).insertQueued(jobs.stream().map(NewJobRow::of).toList());
+    }
+
+    private void publish(List<JobSubmitted> jobs) {
+        List<CompletableFuture<?>> acks = new ArrayList<>(jobs.size());
+        try {
+            for (JobSubmitted job : jobs) {
+                ProducerRecord<String, JobSubmitted> record =
+                        new ProducerRecord<>(Topics.JOBS, job.jobId().toString(), job);
+                record.headers().add(Headers.JOB_ID, job.jobId().toString().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(Headers.TENANT_ID, job.tenantId().toString().getBytes(StandardCharsets.UTF_8));
+                acks.add(kafka.send(record));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .get(properties.kafkaAckTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problems.unavailable("interrupted while waiting for Kafka; the job was not accepted", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            log.warn("Kafka did not acknowledge {} job(s): {}", jobs.size(), String.valueOf(cause));
+            throw Problems.unavailable("Kafka did not acknowledge the job, so it was not accepted; retry later", cause);
+        }
+    }
+}

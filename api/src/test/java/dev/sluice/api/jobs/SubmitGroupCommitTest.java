@@ -1,0 +1,109 @@
+package dev.sluice.api.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.api.problems.Problems;
+import dev.sluice.common.batches.BatchRecord;
+import dev.sluice.common.jobs.JobId;
+import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.common.json.SluiceJson;
+import dev.sluice.common.tenants.TenantId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.ErrorResponseException;
+
+class SubmitGroupCommitTest {
+
+    private final ApiProperties properties = new ApiProperties(DataSize.ofMegabytes(1), DataSize.ofMegabytes(256),
+            10_000, 32_768, Duration.ofSeconds(10), 1, 500, 1_000);
+    private final ExecutorService callers = Executors.newFixedThreadPool(50);
+    private SubmitGroupCommit groupCommit;
+
+    @AfterEach
+    void stop() {
+        groupCommit.stop();
+        callers.shutdownNow();
+    }
+
+    @Test
+    void concurrentSubmitsShareOneIntakeTransaction() throws Exception {
+        CountDownLatch firstGroupMayFinish = new CountDownLatch(1);
+        RecordingIntake intake = new RecordingIntake(firstGroupMayFinish);
+        groupCommit = new SubmitGroupCommit(intake, properties);
+        groupCommit.start();
+
+        List<CompletableFuture<Void>> submits = new ArrayList<>();
+        submits.add(CompletableFuture.runAsync(() -> groupCommit.accept(job()), callers));
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.groupSizes.size() == 1);
+        for (int index = 0; index < 49; index++) {
+            submits.add(CompletableFuture.runAsync(() -> groupCommit.accept(job()), callers));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> groupCommit.waitingCount() == 49);
+        firstGroupMayFinish.countDown();
+        CompletableFuture.allOf(submits.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+        assertThat(intake.groupSizes).containsExactly(1, 49);
+    }
+
+    @Test
+    void everyCallerOfAFailedGroupGetsTheProblemAndNoneIsAccepted() {
+        JobIntake failing = new JobIntake(null, null, properties) {
+            @Override
+            public void accept(List<JobSubmitted> jobs, BatchRecord batch) {
+                throw Problems.unavailable("Kafka did not acknowledge the job, so it was not accepted", null);
+            }
+        };
+        groupCommit = new SubmitGroupCommit(failing, properties);
+        groupCommit.start();
+
+        assertThatThrownBy(() -> groupCommit.accept(job()))
+                .isInstanceOf(ErrorResponseException.class)
+                .hasMessageContaining("503");
+    }
+
+    @Test
+    void refusesWhenStopped() {
+        groupCommit = new SubmitGroupCommit(new RecordingIntake(new CountDownLatch(0)), properties);
+
+        assertThatThrownBy(() -> groupCommit.accept(job())).isInstanceOf(ErrorResponseException.class);
+    }
+
+    private static JobSubmitted job() {
+        return new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), TenantId.newId(), null, null, null,
+                SluiceJson.mapper().createObjectNode().put("model", "gpt-4o-mini"), Map.of(), null, Instant.now());
+    }
+
+    private final class RecordingIntake extends JobIntake {
+        private final CountDownLatch firstGroupMayFinish;
+        final List<Integer> groupSizes = Collections.synchronizedList(new ArrayList<>());
+
+        RecordingIntake(CountDownLatch firstGroupMayFinish) {
+            super(null, null, properties);
+            this.firstGroupMayFinish = firstGroupMayFinish;
+        }
+
+        @Override
+        public void accept(List<JobSubmitted> jobs, BatchRecord batch) {
+            groupSizes.add(jobs.size());
+            try {
+                firstGroupMayFinish.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
