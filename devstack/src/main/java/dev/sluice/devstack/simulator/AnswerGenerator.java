@@ -1,5 +1,7 @@
 package dev.sluice.devstack.simulator;
 
+import dev.sluice.common.tokens.ChatTokenCounter;
+
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.IntArrayList;
 import java.nio.ByteBuffer;
@@ -51,7 +53,7 @@ final class AnswerGenerator {
         String lastUserText = null;
         for (JsonNode message : messages) {
             if ("user".equals(message.path("role").asString(""))) {
-                lastUserText = PromptTokenCounter.textOf(message.path("content"));
+                lastUserText = ChatTokenCounter.textOf(message.path("content"));
             }
         }
         if (lastUserText == null) {

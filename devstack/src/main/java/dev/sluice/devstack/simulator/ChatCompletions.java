@@ -1,5 +1,7 @@
 package dev.sluice.devstack.simulator;
 
+import dev.sluice.common.tokens.ChatTokenCounter;
+
 import com.knuddels.jtokkit.api.Encoding;
 import dev.sluice.devstack.simulator.AnswerGenerator.SimulatedChoice;
 import dev.sluice.devstack.simulator.Faults.Fault;
@@ -35,7 +37,7 @@ final class ChatCompletions {
     private final Faults faults;
     private final JsonMapper mapper;
     private final Clock clock;
-    private final PromptTokenCounter tokenCounter = new PromptTokenCounter();
+    private final ChatTokenCounter tokenCounter = new ChatTokenCounter();
     private final AnswerGenerator answers = new AnswerGenerator();
 
     ChatCompletions(ApiKeys apiKeys, SimulatorBehaviour behaviour, RateLimiter rateLimiter, Faults faults,

@@ -43,7 +43,9 @@ public final class TestStack {
                         "sluice.worker.retry-max-delay", "500ms",
                         "sluice.worker.paused-key-retry-delay", "500ms",
                         "sluice.worker.shutdown-timeout", "10s",
-                        "sluice.topics.jobs-partitions", "6"));
+                        "sluice.topics.jobs-partitions", "6",
+                        // a fresh shared budget in Redis for every test run; limits learned by one run stay there
+                        "sluice.upstream.name", "it-" + java.util.UUID.randomUUID()));
                 stack = SluiceStack.start(settings);
                 admin = AdminClient.create(Map.of("bootstrap.servers", stack.bootstrapServers()));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -7,7 +7,8 @@ import dev.sluice.common.json.SluiceJson;
 import dev.sluice.worker.correlation.JobLogContext;
 import dev.sluice.worker.upstream.Outcome;
 import dev.sluice.worker.upstream.OutcomeClassifier;
-import dev.sluice.worker.upstream.UpstreamClient;
+import dev.sluice.worker.ratelimit.MeteredUpstream;
+import dev.sluice.worker.ratelimit.TokenEstimate;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,14 +44,14 @@ public class JobProcessor {
     }
 
     private final Jdbi jdbi;
-    private final UpstreamClient upstream;
+    private final MeteredUpstream upstream;
     private final OutcomeClassifier classifier;
     private final WorkerProperties properties;
     private final Executor database;
     private final ScheduledExecutorService timer;
     private volatile boolean stopping;
 
-    public JobProcessor(Jdbi jdbi, UpstreamClient upstream, OutcomeClassifier classifier, WorkerProperties properties,
+    public JobProcessor(Jdbi jdbi, MeteredUpstream upstream, OutcomeClassifier classifier, WorkerProperties properties,
                         Executor database, ScheduledExecutorService timer) {
         this.jdbi = jdbi;
         this.upstream = upstream;
@@ -92,8 +93,28 @@ public class JobProcessor {
     }
 
     private CompletableFuture<Void> callUpstream(Progress progress) {
-        return upstream.complete(progress.job())
-                .thenCompose(reply -> apply(progress, JobLogContext.call(progress.job(), () -> classifier.classify(reply))));
+        JobSubmitted job = progress.job();
+        return upstream.send(job).thenCompose(result -> {
+            if (result instanceof MeteredUpstream.Result.TooLarge tooLarge) {
+                return failTooLarge(progress, tooLarge);
+            }
+            MeteredUpstream.Result.Sent sent = (MeteredUpstream.Result.Sent) result;
+            Outcome outcome = JobLogContext.call(job, () -> classifier.classify(sent.reply()));
+            upstream.settle(sent.call(), outcome);
+            return apply(progress, outcome);
+        });
+    }
+
+    private CompletableFuture<Void> failTooLarge(Progress progress, MeteredUpstream.Result.TooLarge tooLarge) {
+        JobSubmitted job = progress.job();
+        TokenEstimate estimate = tooLarge.call().estimate();
+        String message = "the job needs about " + estimate.total() + " tokens (" + estimate.promptTokens()
+                + " prompt + " + estimate.completionTokens() + " max output), more than the whole limit of "
+                + tooLarge.tokensPerMinute() + " tokens per minute for " + job.model()
+                + "; lower max_tokens or shorten the prompt";
+        JobLogContext.run(job, () -> log.warn("not sent: {}", message));
+        return store(progress, "failed", jobs -> jobs.markFailed(job.jobId().value(), progress.attempt(),
+                json(JobResults.failed("request_too_large", message, null, null, progress.failedAttempts()))));
     }
 
     private CompletableFuture<Void> apply(Progress progress, Outcome outcome) {
@@ -123,8 +144,10 @@ public class JobProcessor {
             return later(delay, () -> nextAttempt(progress, failed));
         }
         if (outcome instanceof Outcome.RateLimited limited) {
-            JobLogContext.run(job, () -> log.info("rate limited by the upstream, retrying in {}: {}", limited.delay(), limited.upstreamError()));
-            return later(limited.delay(), () -> nextAttempt(progress, progress.failedAttempts()));
+            // the shared cool-down (set by MeteredUpstream.settle) holds the next attempt in the budget gate
+            JobLogContext.run(job, () -> log.info("rate limited by the upstream for {}, retrying after the shared cool-down: {}",
+                    limited.delay(), limited.upstreamError()));
+            return nextAttempt(progress, progress.failedAttempts());
         }
         Outcome.PauseKey pause = (Outcome.PauseKey) outcome;
         JobLogContext.run(job, () -> log.error("upstream key unusable ({} {}): the job stays queued and is retried in {}; upstream said: {}",

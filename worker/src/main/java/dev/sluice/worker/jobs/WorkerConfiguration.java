@@ -1,6 +1,13 @@
 package dev.sluice.worker.jobs;
 
+import dev.sluice.worker.ratelimit.BudgetGate;
+import dev.sluice.worker.ratelimit.MeteredUpstream;
+import dev.sluice.worker.ratelimit.RateLimitProperties;
+import dev.sluice.worker.ratelimit.TokenEstimator;
+import dev.sluice.worker.ratelimit.UpstreamBudget;
 import dev.sluice.worker.upstream.OutcomeClassifier;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.redisson.api.RedissonClient;
 import dev.sluice.worker.upstream.UpstreamClient;
 import dev.sluice.worker.upstream.UpstreamKey;
 import dev.sluice.worker.upstream.UpstreamProperties;
@@ -33,7 +40,7 @@ class WorkerConfiguration {
 
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService workerTimer() {
-        return Executors.newScheduledThreadPool(2, named("sluice-timer"));
+        return Executors.newScheduledThreadPool(4, named("sluice-timer"));
     }
 
     @Bean
@@ -47,7 +54,26 @@ class WorkerConfiguration {
     }
 
     @Bean
-    JobProcessor jobProcessor(Jdbi jdbi, UpstreamClient upstream, WorkerProperties properties,
+    UpstreamBudget upstreamBudget(RedissonClient redisson, RateLimitProperties limits) {
+        return new UpstreamBudget(redisson, limits);
+    }
+
+    @Bean
+    BudgetGate budgetGate(UpstreamBudget budget, RateLimitProperties limits, ScheduledExecutorService workerTimer,
+                          MeterRegistry meters) {
+        return new BudgetGate(budget, limits, workerTimer, meters);
+    }
+
+    @Bean
+    MeteredUpstream meteredUpstream(UpstreamClient upstream, BudgetGate gate, UpstreamBudget budget,
+                                    RateLimitProperties limits, UpstreamProperties upstreamProperties,
+                                    MeterRegistry meters) {
+        return new MeteredUpstream(upstream, gate, budget, new TokenEstimator(limits.defaultCompletionTokens()),
+                upstreamProperties.name(), meters);
+    }
+
+    @Bean
+    JobProcessor jobProcessor(Jdbi jdbi, MeteredUpstream upstream, WorkerProperties properties,
                               ExecutorService databaseExecutor, ScheduledExecutorService workerTimer) {
         return new JobProcessor(jdbi, upstream, new OutcomeClassifier(), properties, databaseExecutor, workerTimer);
     }

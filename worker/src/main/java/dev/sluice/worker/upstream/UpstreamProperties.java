@@ -1,5 +1,6 @@
 package dev.sluice.worker.upstream;
 
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -7,10 +8,14 @@ import org.springframework.validation.annotation.Validated;
 import java.net.URI;
 import java.time.Duration;
 
-/** OPENAI_BASE_URL, OPENAI_API_KEY or OPENAI_API_KEY_FILE (the file wins), OPENAI_TIMEOUT (60 s). */
+/**
+ * OPENAI_BASE_URL, OPENAI_API_KEY or OPENAI_API_KEY_FILE (the file wins), OPENAI_TIMEOUT (60 s), and UPSTREAM_NAME:
+ * the name of the shared rate budget (limits belong to the account, not the key, so a rotated key keeps it).
+ */
 @Validated
 @ConfigurationProperties("sluice.upstream")
-public record UpstreamProperties(@NotNull URI baseUrl,
+public record UpstreamProperties(@NotBlank String name,
+                                 @NotNull URI baseUrl,
                                  String apiKey,
                                  String apiKeyFile,
                                  @NotNull Duration timeout,
@@ -24,7 +29,7 @@ public record UpstreamProperties(@NotNull URI baseUrl,
 
     @Override
     public String toString() {
-        return "UpstreamProperties[baseUrl=" + baseUrl + ", apiKey=****, apiKeyFile=" + apiKeyFile
+        return "UpstreamProperties[name=" + name + ", baseUrl=" + baseUrl + ", apiKey=****, apiKeyFile=" + apiKeyFile
                 + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout + "]";
     }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.devstack.simulator;
+package dev.sluice.common.tokens;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
@@ -11,9 +11,10 @@ import tools.jackson.databind.JsonNode;
  * (a string or the text parts of an array), name (plus 1) and tool calls (function name and arguments), and 3 for
  * priming the reply. Images, audio, files and tool definitions count nothing here. Encodings: cl100k_base for the
  * gpt-3.5 and gpt-4 families, o200k_base for gpt-4o, gpt-4.1, gpt-4.5, gpt-5, the o-series and anything unknown.
- * Special tokens such as {@code <|endoftext|>} count as ordinary text.
+ * Special tokens such as {@code <|endoftext|>} count as ordinary text. The worker estimates a job's TPM cost with
+ * it; the devstack simulator charges with it.
  */
-final class PromptTokenCounter {
+public final class ChatTokenCounter {
 
     private static final int TOKENS_PER_MESSAGE = 3;
     private static final int TOKENS_PER_NAME = 1;
@@ -23,13 +24,13 @@ final class PromptTokenCounter {
     private static final Encoding O200K_BASE = REGISTRY.getEncoding(EncodingType.O200K_BASE);
     private static final Encoding CL100K_BASE = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
 
-    Encoding encodingFor(String model) {
+    public Encoding encodingFor(String model) {
         boolean olderGpt = model.startsWith("gpt-3.5") || model.startsWith("gpt-4") && !model.startsWith("gpt-4o")
                 && !model.startsWith("gpt-4.1") && !model.startsWith("gpt-4.5");
         return olderGpt ? CL100K_BASE : O200K_BASE;
     }
 
-    int countPrompt(Encoding encoding, JsonNode messages) {
+    public int countPrompt(Encoding encoding, JsonNode messages) {
         int tokens = REPLY_PRIMING;
         for (JsonNode message : messages) {
             tokens += TOKENS_PER_MESSAGE;
@@ -47,7 +48,7 @@ final class PromptTokenCounter {
     }
 
     /** The text of a message's content: the string itself, or its text and refusal parts joined. */
-    static String textOf(JsonNode content) {
+    public static String textOf(JsonNode content) {
         if (content.isString()) {
             return content.stringValue();
         }

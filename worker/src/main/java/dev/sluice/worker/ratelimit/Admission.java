@@ -1,0 +1,19 @@
+package dev.sluice.worker.ratelimit;
+
+import java.time.Duration;
+
+/** The budget's answer to "may this job go upstream now?". */
+public sealed interface Admission {
+
+    /** Sent: one request and the estimated tokens are taken from the shared budget. */
+    record Granted() implements Admission {
+    }
+
+    /** Not yet: ask again after this long (the budget refills, or a cool-down ends). */
+    record Wait(Duration delay) implements Admission {
+    }
+
+    /** Never: the job alone needs more tokens than the whole per-minute limit. */
+    record TooLarge(long tokensPerMinute) implements Admission {
+    }
+}

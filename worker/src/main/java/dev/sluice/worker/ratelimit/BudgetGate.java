@@ -1,0 +1,179 @@
+package dev.sluice.worker.ratelimit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where this process's jobs wait for the shared budget. Per upstream and model there is one lane, and only the job at
+ * its head asks Redis, so a thousand waiting jobs cost one Redis call per admission or wait, not a thousand.
+ * Interactive jobs (no batch) go first; batch jobs take turns by tenant, so one tenant's 20,000-job batch does not
+ * queue another tenant's batch behind it. Batch jobs also leave a reserve in the shared budget that only interactive
+ * jobs may use. Waiting jobs are held by the worker's bounded in-flight limit, never in an unbounded queue. When
+ * Redis fails, the lane waits and asks again: the budget fails closed and never sends unmetered.
+ */
+public class BudgetGate {
+
+    private static final Logger log = LoggerFactory.getLogger(BudgetGate.class);
+
+    /** One job waiting in a lane. */
+    public record Ticket(BudgetKey key, String tenant, boolean bulk, long tokens) {
+    }
+
+    private final UpstreamBudget budget;
+    private final RateLimitProperties properties;
+    private final ScheduledExecutorService timer;
+    private final Map<BudgetKey, Lane> lanes = new ConcurrentHashMap<>();
+    private final Counter redisFailures;
+    private final Counter waits;
+
+    public BudgetGate(UpstreamBudget budget, RateLimitProperties properties, ScheduledExecutorService timer,
+                      MeterRegistry meters) {
+        this.budget = budget;
+        this.properties = properties;
+        this.timer = timer;
+        this.redisFailures = Counter.builder("sluice.budget.redis.failures")
+                .description("budget calls that failed because Redis was unreachable (the budget fails closed)")
+                .register(meters);
+        this.waits = Counter.builder("sluice.budget.waits")
+                .description("times the head of a lane had to wait for the shared budget").register(meters);
+    }
+
+    /** Completes with Granted or TooLarge once the budget allows; never with Wait. */
+    public CompletableFuture<Admission> admit(Ticket ticket) {
+        CompletableFuture<Admission> admitted = new CompletableFuture<>();
+        lanes.computeIfAbsent(ticket.key(), Lane::new).add(new Waiter(ticket, admitted));
+        return admitted;
+    }
+
+    /** Jobs of this process waiting for budget, over all lanes. */
+    public int waiting() {
+        return lanes.values().stream().mapToInt(Lane::size).sum();
+    }
+
+    private record Waiter(Ticket ticket, CompletableFuture<Admission> admitted) {
+    }
+
+    private final class Lane {
+        private final BudgetKey key;
+        private final Deque<Waiter> interactive = new ArrayDeque<>();
+        private final LinkedHashMap<String, Deque<Waiter>> bulkByTenant = new LinkedHashMap<>();
+        private boolean asking;
+        private ScheduledFuture<?> sleeping;
+        private long consecutiveFailures;
+
+        Lane(BudgetKey key) {
+            this.key = key;
+        }
+
+        synchronized int size() {
+            return interactive.size() + bulkByTenant.values().stream().mapToInt(Deque::size).sum();
+        }
+
+        void add(Waiter waiter) {
+            boolean askNow;
+            synchronized (this) {
+                if (waiter.ticket().bulk()) {
+                    bulkByTenant.computeIfAbsent(waiter.ticket().tenant(), tenant -> new ArrayDeque<>()).add(waiter);
+                } else {
+                    interactive.add(waiter);
+                }
+                askNow = !asking && (sleeping == null || !waiter.ticket().bulk() && sleeping.cancel(false));
+                if (askNow) {
+                    asking = true;
+                    sleeping = null;
+                }
+            }
+            if (askNow) {
+                timer.execute(this::askForHead);
+            }
+        }
+
+        private synchronized Waiter head() {
+            if (!interactive.isEmpty()) {
+                return interactive.peek();
+            }
+            Iterator<Map.Entry<String, Deque<Waiter>>> tenants = bulkByTenant.entrySet().iterator();
+            return tenants.hasNext() ? tenants.next().getValue().peek() : null;
+        }
+
+        /** Removes the head; a tenant that was served moves to the back of the bulk rotation. */
+        private synchronized void removeHead(Waiter head) {
+            if (!interactive.isEmpty() && interactive.peek() == head) {
+                interactive.poll();
+                return;
+            }
+            Deque<Waiter> queue = bulkByTenant.remove(head.ticket().tenant());
+            if (queue != null) {
+                queue.poll();
+                if (!queue.isEmpty()) {
+                    bulkByTenant.put(head.ticket().tenant(), queue);
+                }
+            }
+        }
+
+        private void askForHead() {
+            Waiter head = head();
+            if (head == null) {
+                synchronized (this) {
+                    if (head() == null) {
+                        asking = false;
+                        return;
+                    }
+                }
+                timer.execute(this::askForHead);
+                return;
+            }
+            double reserve = head.ticket().bulk() ? properties.bulkReserve() : 0;
+            budget.acquire(key, head.ticket().tokens(), reserve).whenComplete((admission, failure) -> {
+                if (failure != null) {
+                    redisFailures.increment();
+                    if (consecutiveFailures++ % 20 == 0) {
+                        log.warn("budget for {} unreachable in Redis ({}); holding {} jobs until it answers",
+                                key, failure.toString(), size());
+                    }
+                    sleep(properties.redisRetryDelay());
+                } else if (admission instanceof Admission.Wait wait) {
+                    consecutiveFailures = 0;
+                    waits.increment();
+                    Duration delay = wait.delay().compareTo(properties.longestWait()) > 0
+                            ? properties.longestWait() : wait.delay();
+                    sleep(delay);
+                } else {
+                    consecutiveFailures = 0;
+                    removeHead(head);
+                    head.admitted().complete(admission);
+                    timer.execute(this::askForHead);
+                }
+            });
+        }
+
+        private synchronized void sleep(Duration delay) {
+            sleeping = timer.schedule(this::wake, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+            asking = false;
+        }
+
+        private void wake() {
+            synchronized (this) {
+                if (asking) {
+                    return;
+                }
+                asking = true;
+                sleeping = null;
+            }
+            askForHead();
+        }
+    }
+}

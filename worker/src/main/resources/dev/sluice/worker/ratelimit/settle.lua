@@ -1,0 +1,6 @@
+-- After an answer: gives back ARGV[3] tokens (negative takes more), the estimate minus what the upstream counted.
+local now = now_us()
+local s = load(KEYS[1], now)
+if s.tpm > 0 then s.tok = math.min(s.tpm, s.tok + tonumber(ARGV[3])) end
+save(KEYS[1], s, now)
+return 0

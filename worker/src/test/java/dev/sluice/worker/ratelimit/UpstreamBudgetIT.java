@@ -1,0 +1,200 @@
+package dev.sluice.worker.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+
+/**
+ * The shared budget against the real Redis on localhost: two clients stand for two worker processes.
+ */
+class UpstreamBudgetIT {
+
+    private static RedissonClient firstWorker;
+    private static RedissonClient secondWorker;
+    private static ScheduledExecutorService timer;
+
+    @BeforeAll
+    static void connect() {
+        firstWorker = redisson("redis://127.0.0.1:6379");
+        secondWorker = redisson("redis://127.0.0.1:6379");
+        timer = Executors.newScheduledThreadPool(2);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        firstWorker.shutdown();
+        secondWorker.shutdown();
+        timer.shutdownNow();
+    }
+
+    @Test
+    void twoWorkersShareOneRequestsBudget() {
+        BudgetKey key = freshKey();
+        UpstreamBudget first = new UpstreamBudget(firstWorker, limits(key, 10, 0));
+        UpstreamBudget second = new UpstreamBudget(secondWorker, limits(key, 10, 0));
+
+        int granted = 0;
+        for (int round = 0; round < 10; round++) {
+            granted += isGranted(first.acquire(key, 1, 0).join()) ? 1 : 0;
+            granted += isGranted(second.acquire(key, 1, 0).join()) ? 1 : 0;
+        }
+
+        assertThat(granted).isEqualTo(10);
+        assertThat(first.acquire(key, 1, 0).join()).isInstanceOf(Admission.Wait.class);
+    }
+
+    @Test
+    void tokensBindWhenRequestsAreCheapAndRequestsBindWhenTokensAreCheap() {
+        BudgetKey tokensBound = freshKey();
+        UpstreamBudget tpm = new UpstreamBudget(firstWorker, limits(tokensBound, 1_000, 1_000));
+        BudgetKey requestsBound = freshKey();
+        UpstreamBudget rpm = new UpstreamBudget(firstWorker, limits(requestsBound, 3, 1_000_000));
+
+        assertThat(grantsInARow(tpm, tokensBound, 400)).isEqualTo(2);
+        assertThat(grantsInARow(rpm, requestsBound, 10)).isEqualTo(3);
+        Admission.Wait wait = (Admission.Wait) tpm.acquire(tokensBound, 400, 0).join();
+        // 200 tokens left, 200 more refill at 1,000 per minute: about 12 s
+        assertThat(wait.delay()).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(13));
+    }
+
+    @Test
+    void aJobLargerThanTheWholeTokenLimitIsRefusedAtOnce() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(firstWorker, limits(key, 100, 1_000));
+
+        assertThat(budget.acquire(key, 1_001, 0).join()).isEqualTo(new Admission.TooLarge(1_000));
+    }
+
+    @Test
+    void limitsLearnedFromHeadersReplaceUnknownOnesAndLowerConfiguredOnes() {
+        BudgetKey unknown = freshKey();
+        UpstreamBudget learning = new UpstreamBudget(firstWorker, limits(unknown, 0, 0));
+        BudgetKey tooHigh = freshKey();
+        UpstreamBudget configuredTooHigh = new UpstreamBudget(secondWorker, limits(tooHigh, 1_000, 0));
+
+        learning.observe(unknown, headers(50, 100_000, 2, 90_000)).join();
+        configuredTooHigh.observe(tooHigh, headers(4, 100_000, 4, 100_000)).join();
+
+        assertThat(grantsInARow(learning, unknown, 10)).isEqualTo(2);
+        assertThat(grantsInARow(configuredTooHigh, tooHigh, 10)).isEqualTo(4);
+    }
+
+    @Test
+    void aCoolDownStartedByOneWorkerHoldsEveryWorker() {
+        BudgetKey key = freshKey();
+        UpstreamBudget first = new UpstreamBudget(firstWorker, limits(key, 1_000, 1_000_000));
+        UpstreamBudget second = new UpstreamBudget(secondWorker, limits(key, 1_000, 1_000_000));
+
+        first.coolDown(key, Duration.ofSeconds(5), "requests").join();
+
+        Admission admission = second.acquire(key, 10, 0).join();
+        assertThat(admission).isInstanceOf(Admission.Wait.class);
+        assertThat(((Admission.Wait) admission).delay()).isBetween(Duration.ofMillis(4_000), Duration.ofMillis(5_000));
+    }
+
+    @Test
+    void settlingGivesBackWhatTheEstimateOverstated() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(firstWorker, limits(key, 1_000, 1_000));
+        assertThat(budget.acquire(key, 1_000, 0).join()).isEqualTo(new Admission.Granted());
+        assertThat(budget.acquire(key, 500, 0).join()).isInstanceOf(Admission.Wait.class);
+
+        budget.settle(key, 500).join();
+
+        assertThat(budget.acquire(key, 500, 0).join()).isEqualTo(new Admission.Granted());
+    }
+
+    @Test
+    void theGateServesInteractiveJobsFirstAndTakesBatchTenantsInTurn() {
+        BudgetKey key = freshKey();
+        RateLimitProperties limits = limits(key, 600, 0);
+        UpstreamBudget budget = new UpstreamBudget(firstWorker, limits);
+        grantsInARow(budget, key, 1);
+        BudgetGate gate = new BudgetGate(budget, limits, timer, new SimpleMeterRegistry());
+        // the budget is now spent, so every ticket below waits and the lane decides the order (one per 100 ms)
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<?>> admitted = new ArrayList<>();
+        budget.acquire(key, 1, 0).join();
+        for (String name : List.of("A1", "A2", "A3", "B1")) {
+            admitted.add(gate.admit(new BudgetGate.Ticket(key, name.substring(0, 1), true, 1))
+                    .thenRun(() -> order.add(name)));
+        }
+        admitted.add(gate.admit(new BudgetGate.Ticket(key, "C", false, 1)).thenRun(() -> order.add("interactive")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> order.size() == 5);
+        assertThat(order).containsExactly("interactive", "A1", "B1", "A2", "A3");
+    }
+
+    @Test
+    void withRedisUnreachableTheGateAdmitsNothing() {
+        RedissonClient unreachable = redisson("redis://127.0.0.1:1");
+        try {
+            BudgetKey key = freshKey();
+            RateLimitProperties limits = limits(key, 0, 0);
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            BudgetGate gate = new BudgetGate(new UpstreamBudget(unreachable, limits), limits, timer, meters);
+
+            CompletableFuture<Admission> admission = gate.admit(new BudgetGate.Ticket(key, "t", false, 10));
+
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> meters.counter("sluice.budget.redis.failures").count() >= 2);
+            assertThat(admission).isNotDone();
+            assertThat(gate.waiting()).isEqualTo(1);
+        } finally {
+            unreachable.shutdown();
+        }
+    }
+
+    private static int grantsInARow(UpstreamBudget budget, BudgetKey key, long tokens) {
+        int granted = 0;
+        while (granted < 1_000 && isGranted(budget.acquire(key, tokens, 0).join())) {
+            granted++;
+        }
+        return granted;
+    }
+
+    private static boolean isGranted(Admission admission) {
+        return admission instanceof Admission.Granted;
+    }
+
+    private static BudgetKey freshKey() {
+        return new BudgetKey("it-" + UUID.randomUUID(), "gpt-4o-mini");
+    }
+
+    private static RateLimitProperties limits(BudgetKey key, long rpm, long tpm) {
+        return new RateLimitProperties(0, 0, Map.of(key.model(), new RateLimitProperties.ModelLimits(rpm, tpm)),
+                4096, 0.05, Duration.ofMillis(300), Duration.ofSeconds(1));
+    }
+
+    private static RateLimitHeaders headers(long limitRequests, long limitTokens, long remainingRequests,
+                                            long remainingTokens) {
+        return new RateLimitHeaders(OptionalLong.of(limitRequests), OptionalLong.of(limitTokens),
+                OptionalLong.of(remainingRequests), OptionalLong.of(remainingTokens));
+    }
+
+    private static RedissonClient redisson(String address) {
+        Config config = new Config();
+        config.setLazyInitialization(true);
+        config.setCodec(StringCodec.INSTANCE);
+        config.useSingleServer().setAddress(address).setTimeout(500).setConnectTimeout(500).setRetryAttempts(0);
+        return Redisson.create(config);
+    }
+}
