@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * A validated job before acceptance: the Chat Completions body to send upstream (Sluice's own fields
- * removed) and Sluice's fields.
+ * removed) and Sluice's fields; {@code cache} is false when the caller opted out of the response cache.
  */
-public record JobDraft(ObjectNode request, Map<String, String> metadata, String webhookUrl, String customId) {
+public record JobDraft(ObjectNode request, Map<String, String> metadata, String webhookUrl, String customId,
+                       boolean cache) {
 
     public JobDraft {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

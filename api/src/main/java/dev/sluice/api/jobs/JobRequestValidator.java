@@ -18,7 +18,7 @@ import java.util.Set;
 public final class JobRequestValidator {
 
     static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
-    private static final Set<String> SLUICE_FIELDS = Set.of("metadata", "webhook_url", "custom_id");
+    private static final Set<String> SLUICE_FIELDS = Set.of("metadata", "webhook_url", "custom_id", "cache");
 
     private final int maxTokensCap;
 
@@ -69,12 +69,21 @@ public final class JobRequestValidator {
                 customId = customIdNode.stringValue();
             }
         }
+        boolean cache = true;
+        JsonNode cacheNode = body.get("cache");
+        if (cacheNode != null && !cacheNode.isNull()) {
+            if (!cacheNode.isBoolean()) {
+                problems.add(new FieldProblem(prefix + "cache", "must be a boolean (false skips the response cache)"));
+            } else {
+                cache = cacheNode.booleanValue();
+            }
+        }
         if (!problems.isEmpty()) {
             return new Validated(null, problems);
         }
         ObjectNode upstreamRequest = ((ObjectNode) body).deepCopy();
         upstreamRequest.remove(SLUICE_FIELDS);
-        return new Validated(new JobDraft(upstreamRequest, metadata, webhookUrl, customId), problems);
+        return new Validated(new JobDraft(upstreamRequest, metadata, webhookUrl, customId, cache), problems);
     }
 
     private static void checkModel(JsonNode model, String prefix, List<FieldProblem> problems) {

@@ -21,7 +21,8 @@ public record JobSubmitted(int schemaVersion,
                            ObjectNode request,
                            Map<String, String> metadata,
                            String webhookUrl,
-                           Instant submittedAt) {
+                           Instant submittedAt,
+                           Boolean cache) {
 
     public static final int CURRENT_SCHEMA_VERSION = 1;
 
@@ -31,6 +32,11 @@ public record JobSubmitted(int schemaVersion,
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(submittedAt, "submittedAt");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** Whether the response cache may answer this job; absent (older records) means yes. */
+    public boolean isCacheable() {
+        return cache == null || cache;
     }
 
     public String model() {

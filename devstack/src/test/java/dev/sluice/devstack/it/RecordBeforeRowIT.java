@@ -37,7 +37,7 @@ class RecordBeforeRowIT {
                 .bind("id", JobId.fromWire(firstJob).value()).mapTo(UUID.class).one());
         ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("late row"));
         JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),
-                null, null, null, request, Map.of(), null, Instant.now());
+                null, null, null, request, Map.of(), null, Instant.now(), null);
         JobProcessor processor = TestStack.get().workerContext().orElseThrow().getBean(JobProcessor.class);
 
         CompletableFuture<Void> processed;

@@ -7,6 +7,8 @@ import dev.sluice.common.json.SluiceJson;
 import dev.sluice.worker.correlation.JobLogContext;
 import dev.sluice.worker.upstream.Outcome;
 import dev.sluice.worker.upstream.OutcomeClassifier;
+import dev.sluice.worker.cache.Lookup;
+import dev.sluice.worker.cache.ResponseCache;
 import dev.sluice.worker.ratelimit.MeteredUpstream;
 import dev.sluice.worker.ratelimit.TokenEstimate;
 import org.jdbi.v3.core.Jdbi;
@@ -45,16 +47,18 @@ public class JobProcessor {
 
     private final Jdbi jdbi;
     private final MeteredUpstream upstream;
+    private final ResponseCache cache;
     private final OutcomeClassifier classifier;
     private final WorkerProperties properties;
     private final Executor database;
     private final ScheduledExecutorService timer;
     private volatile boolean stopping;
 
-    public JobProcessor(Jdbi jdbi, MeteredUpstream upstream, OutcomeClassifier classifier, WorkerProperties properties,
+    public JobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, OutcomeClassifier classifier, WorkerProperties properties,
                         Executor database, ScheduledExecutorService timer) {
         this.jdbi = jdbi;
         this.upstream = upstream;
+        this.cache = cache;
         this.classifier = classifier;
         this.properties = properties;
         this.database = database;
@@ -94,40 +98,48 @@ public class JobProcessor {
 
     private CompletableFuture<Void> callUpstream(Progress progress) {
         JobSubmitted job = progress.job();
-        return upstream.send(job).thenCompose(result -> {
-            if (result instanceof MeteredUpstream.Result.TooLarge tooLarge) {
-                return failTooLarge(progress, tooLarge);
+        return cache.lookup(job).thenCompose(lookup -> {
+            if (lookup instanceof Lookup.Hit hit) {
+                return store(progress, "succeeded from the response cache", jobs -> jobs.markSucceeded(
+                        job.jobId().value(), progress.attempt(), json(JobResults.succeeded(hit.response(), true))));
             }
-            MeteredUpstream.Result.Sent sent = (MeteredUpstream.Result.Sent) result;
-            Outcome outcome = JobLogContext.call(job, () -> classifier.classify(sent.reply()));
-            upstream.settle(sent.call(), outcome);
-            return apply(progress, outcome);
+            Lookup.Flight flight = ((Lookup.Miss) lookup).flight();
+            CompletableFuture<Outcome> outcome = upstream.send(job).thenApply(result -> {
+                if (result instanceof MeteredUpstream.Result.TooLarge tooLarge) {
+                    return tooLargeOutcome(job, tooLarge);
+                }
+                MeteredUpstream.Result.Sent sent = (MeteredUpstream.Result.Sent) result;
+                Outcome classified = JobLogContext.call(job, () -> classifier.classify(sent.reply()));
+                upstream.settle(sent.call(), classified);
+                return classified;
+            });
+            outcome.whenComplete((decided, failure) ->
+                    cache.finish(flight, decided instanceof Outcome.Succeed succeed ? succeed.response() : null));
+            return outcome.thenCompose(decided -> apply(progress, decided));
         });
     }
 
-    private CompletableFuture<Void> failTooLarge(Progress progress, MeteredUpstream.Result.TooLarge tooLarge) {
-        JobSubmitted job = progress.job();
+    private static Outcome tooLargeOutcome(JobSubmitted job, MeteredUpstream.Result.TooLarge tooLarge) {
         TokenEstimate estimate = tooLarge.call().estimate();
         String message = "the job needs about " + estimate.total() + " tokens (" + estimate.promptTokens()
                 + " prompt + " + estimate.completionTokens() + " max output), more than the whole limit of "
                 + tooLarge.tokensPerMinute() + " tokens per minute for " + job.model()
-                + "; lower max_tokens or shorten the prompt";
-        JobLogContext.run(job, () -> log.warn("not sent: {}", message));
-        return store(progress, "failed", jobs -> jobs.markFailed(job.jobId().value(), progress.attempt(),
-                json(JobResults.failed("request_too_large", message, null, null, progress.failedAttempts()))));
+                + "; lower max_tokens or shorten the prompt. It was not sent upstream";
+        return new Outcome.Fail(0, "request_too_large", message, null);
     }
 
     private CompletableFuture<Void> apply(Progress progress, Outcome outcome) {
         JobSubmitted job = progress.job();
         if (outcome instanceof Outcome.Succeed succeed) {
             return store(progress, "succeeded", jobs -> jobs.markSucceeded(job.jobId().value(), progress.attempt(),
-                    json(JobResults.succeeded(succeed))));
+                    json(JobResults.succeeded(succeed.response(), false))));
         }
         if (outcome instanceof Outcome.Fail fail) {
             JobLogContext.run(job, () -> log.warn("upstream refused the request with {} {}: {}",
                     fail.status(), fail.code(), fail.upstreamError()));
             return store(progress, "failed", jobs -> jobs.markFailed(job.jobId().value(), progress.attempt(),
-                    json(JobResults.failed(fail.code(), fail.message(), fail.status(), fail.upstreamError(), progress.failedAttempts() + 1))));
+                    json(JobResults.failed(fail.code(), fail.message(), fail.status() == 0 ? null : fail.status(),
+                            fail.upstreamError(), progress.failedAttempts() + 1))));
         }
         if (outcome instanceof Outcome.Retry retry) {
             int failed = progress.failedAttempts() + 1;

@@ -11,8 +11,8 @@ final class JobResults {
     private JobResults() {
     }
 
-    static ObjectNode succeeded(Outcome.Succeed outcome) {
-        JsonNode response = outcome.response();
+    /** {@code cached} says the response came from the response cache, not from an upstream call for this job. */
+    static ObjectNode succeeded(JsonNode response, boolean cached) {
         JsonNode firstChoice = response.path("choices").path(0);
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         result.set("content", firstChoice.path("message").path("content").isMissingNode()
@@ -21,7 +21,7 @@ final class JobResults {
                 ? JsonNodeFactory.instance.nullNode() : firstChoice.path("finish_reason"));
         result.set("model", response.path("model").isMissingNode() ? JsonNodeFactory.instance.nullNode() : response.path("model"));
         result.set("usage", response.path("usage").isMissingNode() ? JsonNodeFactory.instance.nullNode() : response.path("usage"));
-        result.put("cached", false);
+        result.put("cached", cached);
         result.set("response", response);
         return result;
     }

@@ -1,5 +1,7 @@
 package dev.sluice.worker.jobs;
 
+import dev.sluice.worker.cache.CacheProperties;
+import dev.sluice.worker.cache.ResponseCache;
 import dev.sluice.worker.ratelimit.BudgetGate;
 import dev.sluice.worker.ratelimit.MeteredUpstream;
 import dev.sluice.worker.ratelimit.RateLimitProperties;
@@ -73,9 +75,16 @@ class WorkerConfiguration {
     }
 
     @Bean
-    JobProcessor jobProcessor(Jdbi jdbi, MeteredUpstream upstream, WorkerProperties properties,
+    ResponseCache responseCache(RedissonClient redisson, CacheProperties cache, ScheduledExecutorService workerTimer,
+                                MeterRegistry meters) {
+        return new ResponseCache(redisson, cache, workerTimer, meters);
+    }
+
+    @Bean
+    JobProcessor jobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, WorkerProperties properties,
                               ExecutorService databaseExecutor, ScheduledExecutorService workerTimer) {
-        return new JobProcessor(jdbi, upstream, new OutcomeClassifier(), properties, databaseExecutor, workerTimer);
+        return new JobProcessor(jdbi, upstream, cache, new OutcomeClassifier(), properties, databaseExecutor,
+                workerTimer);
     }
 
     @Bean

@@ -11,7 +11,7 @@ public sealed interface Outcome {
     record Succeed(JsonNode response) implements Outcome {
     }
 
-    /** The request itself is wrong (400, 404, request too large): fail now, never retry. */
+    /** The request itself is wrong (400, 404, request too large): fail now, never retry. Status 0: not sent. */
     record Fail(int status, String code, String message, JsonNode upstreamError) implements Outcome {
     }
 

@@ -1,0 +1,146 @@
+package dev.sluice.worker.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.common.jobs.JobId;
+import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.common.json.SluiceJson;
+import dev.sluice.common.tenants.TenantId;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The cache against the real Redis; two clients stand for two worker processes. */
+class ResponseCacheIT {
+
+    private static final CacheProperties ON = new CacheProperties(true, Duration.ofMinutes(5), false,
+            Duration.ofSeconds(30));
+    private static RedissonClient firstWorker;
+    private static RedissonClient secondWorker;
+    private static ScheduledExecutorService timer;
+
+    @BeforeAll
+    static void connect() {
+        firstWorker = redisson("redis://127.0.0.1:6379");
+        secondWorker = redisson("redis://127.0.0.1:6379");
+        timer = Executors.newScheduledThreadPool(2);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        firstWorker.shutdown();
+        secondWorker.shutdown();
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aStoredSuccessAnswersTheNextIdenticalJob() {
+        ResponseCache cache = new ResponseCache(firstWorker, ON, timer, new SimpleMeterRegistry());
+        TenantId tenant = TenantId.newId();
+        String prompt = "cache me " + UUID.randomUUID();
+
+        Lookup first = cache.lookup(job(tenant, prompt, null)).join();
+        assertThat(first).isInstanceOf(Lookup.Miss.class);
+        cache.finish(((Lookup.Miss) first).flight(), response("the answer"));
+
+        Lookup second = await(() -> cache.lookup(job(tenant, prompt, null)).join());
+        assertThat(second).isInstanceOf(Lookup.Hit.class);
+        assertThat(((Lookup.Hit) second).response().path("id").asString()).isEqualTo("the answer");
+        assertThat(cache.lookup(job(TenantId.newId(), prompt, null)).join()).isInstanceOf(Lookup.Miss.class);
+        assertThat(cache.lookup(job(tenant, prompt, false)).join()).isEqualTo(new Lookup.Miss(null));
+    }
+
+    @Test
+    void identicalJobsInTwoWorkersWaitForOneLeader() throws Exception {
+        ResponseCache first = new ResponseCache(firstWorker, ON, timer, new SimpleMeterRegistry());
+        ResponseCache second = new ResponseCache(secondWorker, ON, timer, new SimpleMeterRegistry());
+        TenantId tenant = TenantId.newId();
+        String prompt = "single flight " + UUID.randomUUID();
+
+        Lookup leader = first.lookup(job(tenant, prompt, null)).join();
+        List<CompletableFuture<Lookup>> followers = new ArrayList<>();
+        for (int index = 0; index < 50; index++) {
+            followers.add((index % 2 == 0 ? first : second).lookup(job(tenant, prompt, null)));
+        }
+        assertThat(((Lookup.Miss) leader).flight()).isNotNull();
+        assertThat(followers).noneMatch(CompletableFuture::isDone);
+
+        first.finish(((Lookup.Miss) leader).flight(), response("led"));
+
+        for (CompletableFuture<Lookup> follower : followers) {
+            assertThat(follower.get(10, TimeUnit.SECONDS)).isInstanceOf(Lookup.Hit.class);
+        }
+    }
+
+    @Test
+    void aFailedLeaderHandsTheFlightToAFollower() throws Exception {
+        ResponseCache cache = new ResponseCache(firstWorker, ON, timer, new SimpleMeterRegistry());
+        TenantId tenant = TenantId.newId();
+        String prompt = "failing leader " + UUID.randomUUID();
+        Lookup leader = cache.lookup(job(tenant, prompt, null)).join();
+        CompletableFuture<Lookup> follower = cache.lookup(job(tenant, prompt, null));
+
+        cache.finish(((Lookup.Miss) leader).flight(), null);
+
+        Lookup taken = follower.get(10, TimeUnit.SECONDS);
+        assertThat(taken).isInstanceOf(Lookup.Miss.class);
+        assertThat(((Lookup.Miss) taken).flight()).isNotNull();
+    }
+
+    @Test
+    void withRedisUnreachableEveryJobGoesUpstream() throws Exception {
+        RedissonClient unreachable = redisson("redis://127.0.0.1:1");
+        try {
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            ResponseCache cache = new ResponseCache(unreachable, ON, timer, meters);
+
+            Lookup lookup = cache.lookup(job(TenantId.newId(), "no redis", null)).get(10, TimeUnit.SECONDS);
+
+            assertThat(lookup).isEqualTo(new Lookup.Miss(null));
+            assertThat(meters.counter("sluice.cache.lookups", "result", "error").count()).isEqualTo(1);
+        } finally {
+            unreachable.shutdown();
+        }
+    }
+
+    private static Lookup await(java.util.function.Supplier<Lookup> lookup) {
+        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(lookup::get, found -> found instanceof Lookup.Hit);
+    }
+
+    private static JobSubmitted job(TenantId tenant, String prompt, Boolean cache) {
+        ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree("{\"model\":\"gpt-4o-mini\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":" + SluiceJson.mapper().writeValueAsString(prompt) + "}]}");
+        return new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), tenant, null, null, null, request,
+                Map.of(), null, Instant.now(), cache);
+    }
+
+    private static JsonNode response(String id) {
+        return SluiceJson.mapper().createObjectNode().put("id", id);
+    }
+
+    private static RedissonClient redisson(String address) {
+        Config config = new Config();
+        config.setLazyInitialization(true);
+        config.setCodec(StringCodec.INSTANCE);
+        config.useSingleServer().setAddress(address).setTimeout(500).setConnectTimeout(500).setRetryAttempts(0);
+        return Redisson.create(config);
+    }
+}
