@@ -2,6 +2,7 @@ package dev.sluice.common.health;
 
 import dev.sluice.common.health.ReadinessProbe.Readiness;
 import org.jdbi.v3.core.Jdbi;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -13,7 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 import java.util.Map;
 
 /**
- * Served by every Sluice process on its SERVER_PORT. /health: the process is alive (touches nothing). /ready: Kafka and PostgreSQL are reachable. */
+ * Served by every Sluice process on its SERVER_PORT. /health: the process is alive (touches nothing). /ready: Kafka and PostgreSQL are
+ * reachable, plus details that do not make the process unready (a paused upstream key). */
 @RestController
 public class HealthController {
 
@@ -37,8 +39,8 @@ public class HealthController {
     @Configuration(proxyBeanMethods = false)
     public static class ReadinessConfiguration {
         @Bean(destroyMethod = "close")
-        ReadinessProbe readinessProbe(Jdbi jdbi, KafkaAdmin kafkaAdmin) {
-            return new ReadinessProbe(jdbi, kafkaAdmin);
+        ReadinessProbe readinessProbe(Jdbi jdbi, KafkaAdmin kafkaAdmin, ObjectProvider<ReadinessDetail> details) {
+            return new ReadinessProbe(jdbi, kafkaAdmin, details.orderedStream().toList());
         }
     }
 }

@@ -6,6 +6,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.springframework.kafka.core.KafkaAdmin;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -15,17 +16,20 @@ import java.util.concurrent.TimeUnit;
  */
 public class ReadinessProbe implements AutoCloseable {
 
-    public record Readiness(boolean ready, Map<String, String> checks) {
+    public record Readiness(boolean ready, Map<String, String> checks, Map<String, String> details) {
         public Readiness {
             checks = Map.copyOf(checks);
+            details = Map.copyOf(details);
         }
     }
 
     private final Jdbi jdbi;
     private final AdminClient kafka;
+    private final List<ReadinessDetail> details;
 
-    public ReadinessProbe(Jdbi jdbi, KafkaAdmin kafkaAdmin) {
+    public ReadinessProbe(Jdbi jdbi, KafkaAdmin kafkaAdmin, List<ReadinessDetail> details) {
         this.jdbi = jdbi;
+        this.details = List.copyOf(details);
         Map<String, Object> config = new LinkedHashMap<>(kafkaAdmin.getConfigurationProperties());
         config.put("request.timeout.ms", 2000);
         config.put("default.api.timeout.ms", 3000);
@@ -37,7 +41,9 @@ public class ReadinessProbe implements AutoCloseable {
         checks.put("postgres", checkPostgres());
         checks.put("kafka", checkKafka());
         boolean ready = checks.values().stream().allMatch("up"::equals);
-        return new Readiness(ready, checks);
+        Map<String, String> described = new LinkedHashMap<>();
+        details.forEach(detail -> described.put(detail.name(), detail.describe()));
+        return new Readiness(ready, checks, described);
     }
 
     private String checkPostgres() {

@@ -57,4 +57,8 @@ public interface JobDao {
 
     @SqlQuery
     List<JobRecord> findPageInBatch(@Bind("batchId") UUID batchId, @Bind("afterId") UUID afterId, @Bind("limit") int limit);
+
+    /** Back to queued (the upstream key is paused), only by the worker holding the current attempt. */
+    @SqlUpdate
+    int requeue(UUID id, int attempt);
 }

@@ -41,7 +41,7 @@ public final class TestStack {
                         "sluice.tenants.admin-token", ADMIN_TOKEN,
                         "sluice.worker.retry-base-delay", "50ms",
                         "sluice.worker.retry-max-delay", "500ms",
-                        "sluice.worker.paused-key-retry-delay", "500ms",
+                        "sluice.worker.key-probe-interval", "500ms",
                         "sluice.worker.shutdown-timeout", "10s",
                         "sluice.topics.jobs-partitions", "6",
                         // a fresh shared budget in Redis for every test run; limits learned by one run stay there

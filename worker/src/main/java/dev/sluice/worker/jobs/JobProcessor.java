@@ -5,7 +5,9 @@ import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.worker.correlation.JobLogContext;
+import dev.sluice.worker.upstream.KeyHealth;
 import dev.sluice.worker.upstream.Outcome;
+import dev.sluice.worker.upstream.UpstreamReply;
 import dev.sluice.worker.upstream.OutcomeClassifier;
 import dev.sluice.worker.cache.Lookup;
 import dev.sluice.worker.cache.ResponseCache;
@@ -48,17 +50,19 @@ public class JobProcessor {
     private final Jdbi jdbi;
     private final MeteredUpstream upstream;
     private final ResponseCache cache;
+    private final KeyHealth keyHealth;
     private final OutcomeClassifier classifier;
     private final WorkerProperties properties;
     private final Executor database;
     private final ScheduledExecutorService timer;
     private volatile boolean stopping;
 
-    public JobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, OutcomeClassifier classifier, WorkerProperties properties,
+    public JobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, KeyHealth keyHealth, OutcomeClassifier classifier, WorkerProperties properties,
                         Executor database, ScheduledExecutorService timer) {
         this.jdbi = jdbi;
         this.upstream = upstream;
         this.cache = cache;
+        this.keyHealth = keyHealth;
         this.classifier = classifier;
         this.properties = properties;
         this.database = database;
@@ -66,7 +70,8 @@ public class JobProcessor {
     }
 
     public CompletableFuture<Void> process(JobSubmitted job) {
-        return inDatabase(job, () -> start(job))
+        // while the upstream key is paused, the job stays queued here (and the rest in Kafka once the worker is full)
+        return keyHealth.whenUsable().thenCompose(usable -> inDatabase(job, () -> start(job)))
                 .thenCompose(attempt -> attempt.map(number -> callUpstream(new Progress(job, number, 0))).orElse(DONE));
     }
 
@@ -111,6 +116,9 @@ public class JobProcessor {
                 MeteredUpstream.Result.Sent sent = (MeteredUpstream.Result.Sent) result;
                 Outcome classified = JobLogContext.call(job, () -> classifier.classify(sent.reply()));
                 upstream.settle(sent.call(), classified);
+                if (sent.reply() instanceof UpstreamReply.Answered && !(classified instanceof Outcome.PauseKey)) {
+                    keyHealth.confirmUsable();
+                }
                 return classified;
             });
             outcome.whenComplete((decided, failure) ->
@@ -162,9 +170,11 @@ public class JobProcessor {
             return nextAttempt(progress, progress.failedAttempts());
         }
         Outcome.PauseKey pause = (Outcome.PauseKey) outcome;
-        JobLogContext.run(job, () -> log.error("upstream key unusable ({} {}): the job stays queued and is retried in {}; upstream said: {}",
-                pause.status(), pause.code(), properties.pausedKeyRetryDelay(), pause.upstreamError()));
-        return later(properties.pausedKeyRetryDelay(), () -> nextAttempt(progress, progress.failedAttempts()));
+        JobLogContext.run(job, () -> log.error("upstream key unusable ({} {}): the job goes back to queued until the key "
+                + "works again; upstream said: {}", pause.status(), pause.code(), pause.upstreamError()));
+        keyHealth.pause(pause);
+        return inDatabase(job, () -> jdbi.withExtension(JobDao.class, jobs -> jobs.requeue(job.jobId().value(),
+                progress.attempt()))).thenCompose(requeued -> requeued == 1 ? process(job) : DONE);
     }
 
     private CompletableFuture<Void> nextAttempt(Progress progress, int failedAttempts) {

@@ -7,6 +7,7 @@ import dev.sluice.worker.ratelimit.MeteredUpstream;
 import dev.sluice.worker.ratelimit.RateLimitProperties;
 import dev.sluice.worker.ratelimit.TokenEstimator;
 import dev.sluice.worker.ratelimit.UpstreamBudget;
+import dev.sluice.worker.upstream.KeyHealth;
 import dev.sluice.worker.upstream.OutcomeClassifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RedissonClient;
@@ -35,11 +36,6 @@ class WorkerConfiguration {
         return Executors.newFixedThreadPool(properties.databaseThreads(), named("sluice-db"));
     }
 
-    @Bean(destroyMethod = "shutdown")
-    ExecutorService upstreamExecutor() {
-        return Executors.newFixedThreadPool(4, named("sluice-upstream"));
-    }
-
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService workerTimer() {
         return Executors.newScheduledThreadPool(4, named("sluice-timer"));
@@ -51,8 +47,8 @@ class WorkerConfiguration {
     }
 
     @Bean
-    UpstreamClient upstreamClient(UpstreamProperties properties, UpstreamKey key, ExecutorService upstreamExecutor) {
-        return new UpstreamClient(properties, key, upstreamExecutor);
+    UpstreamClient upstreamClient(UpstreamProperties properties, UpstreamKey key) {
+        return new UpstreamClient(properties, key);
     }
 
     @Bean
@@ -81,10 +77,18 @@ class WorkerConfiguration {
     }
 
     @Bean
-    JobProcessor jobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, WorkerProperties properties,
-                              ExecutorService databaseExecutor, ScheduledExecutorService workerTimer) {
-        return new JobProcessor(jdbi, upstream, cache, new OutcomeClassifier(), properties, databaseExecutor,
-                workerTimer);
+    KeyHealth keyHealth(UpstreamClient upstream, RedissonClient redisson, UpstreamProperties upstreamProperties,
+                        WorkerProperties properties, ScheduledExecutorService workerTimer, MeterRegistry meters) {
+        return new KeyHealth(upstream, redisson, upstreamProperties.name(), properties.keyProbeInterval(),
+                workerTimer, Clock.systemUTC(), meters);
+    }
+
+    @Bean
+    JobProcessor jobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, KeyHealth keyHealth,
+                              WorkerProperties properties, ExecutorService databaseExecutor,
+                              ScheduledExecutorService workerTimer) {
+        return new JobProcessor(jdbi, upstream, cache, keyHealth, new OutcomeClassifier(), properties,
+                databaseExecutor, workerTimer);
     }
 
     @Bean

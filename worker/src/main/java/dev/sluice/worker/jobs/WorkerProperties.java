@@ -15,7 +15,7 @@ public record WorkerProperties(@Positive @Max(10_000) int concurrency,
                                @Positive @Max(100) int maxAttempts,
                                @NotNull Duration retryBaseDelay,
                                @NotNull Duration retryMaxDelay,
-                               @NotNull Duration pausedKeyRetryDelay,
+                               @NotNull Duration keyProbeInterval,
                                @NotNull Duration shutdownTimeout,
                                @Positive @Max(200) int databaseThreads) {
 }

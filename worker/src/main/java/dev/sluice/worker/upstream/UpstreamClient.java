@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 
 /**
  * One pooled, asynchronous HTTP client per process for {@code POST {base}/chat/completions}. It sends
@@ -26,19 +25,22 @@ public class UpstreamClient {
 
     private final HttpClient http;
     private final URI chatCompletions;
+    private final URI models;
     private final UpstreamProperties properties;
     private final UpstreamKey key;
 
-    public UpstreamClient(UpstreamProperties properties, UpstreamKey key, Executor executor) {
+    public UpstreamClient(UpstreamProperties properties, UpstreamKey key) {
         this.properties = properties;
         this.key = key;
         String base = properties.baseUrl().toString().replaceAll("/+$", "");
         this.chatCompletions = URI.create(base + "/chat/completions");
+        this.models = URI.create(base + "/models");
         this.http = HttpClient.newBuilder()
                 .version("https".equals(properties.baseUrl().getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
+                // no executor of our own: with one, the JDK hands every completed response to the common
+                // ForkJoinPool, which on a machine with 2 cores starts a new thread per response
                 .build();
     }
 
@@ -55,6 +57,28 @@ public class UpstreamClient {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .<UpstreamReply>thenApply(response -> new UpstreamReply.Answered(response.statusCode(), response.headers(), response.body()))
                 .exceptionally(UpstreamClient::unreachable);
+    }
+
+    /**
+     * The cheap probe of a paused key: {@code GET {base}/models}, which needs a valid key but costs nothing. Completes
+     * with the HTTP status, or 0 when the upstream could not be reached.
+     */
+    public CompletableFuture<Integer> probe() {
+        HttpRequest request = HttpRequest.newBuilder(models)
+                .timeout(properties.connectTimeout())
+                .header("Authorization", "Bearer " + key.current().reveal())
+                .header("Accept", "application/json")
+                .header("User-Agent", "sluice-worker")
+                .GET()
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .thenApply(HttpResponse::statusCode)
+                .exceptionally(failure -> 0);
+    }
+
+    /** The key now in use; changes when the key file is rotated. */
+    public String keyFingerprint() {
+        return key.current().fingerprint();
     }
 
     private static UpstreamReply unreachable(Throwable failure) {
