@@ -4,6 +4,7 @@ import dev.sluice.common.health.HealthController;
 import dev.sluice.common.json.JsonConfiguration;
 import dev.sluice.common.messaging.TopicsConfiguration;
 import dev.sluice.common.persistence.PersistenceConfiguration;
+import dev.sluice.common.redis.RedisConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Import;
 /** The HTTP edge: accepts jobs and batches onto Kafka, answers polls from PostgreSQL. Never calls the upstream. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import({JsonConfiguration.class, PersistenceConfiguration.class, TopicsConfiguration.class,
+@Import({JsonConfiguration.class, PersistenceConfiguration.class, TopicsConfiguration.class, RedisConfiguration.class,
         HealthController.class, HealthController.ReadinessConfiguration.class})
 public class ApiApplication {
 

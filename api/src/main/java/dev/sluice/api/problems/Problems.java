@@ -19,6 +19,7 @@ public final class Problems {
     public static final URI FORBIDDEN = URI.create(BASE + "forbidden");
     public static final URI NOT_FOUND = URI.create(BASE + "not-found");
     public static final URI CONFLICT = URI.create(BASE + "conflict");
+    public static final URI RATE_LIMITED = URI.create(BASE + "rate-limited");
     public static final URI UNAVAILABLE = URI.create(BASE + "unavailable");
     public static final URI UNSUPPORTED_MEDIA_TYPE = URI.create(BASE + "unsupported-media-type");
     public static final URI METHOD_NOT_ALLOWED = URI.create(BASE + "method-not-allowed");

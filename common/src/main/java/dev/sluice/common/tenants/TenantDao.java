@@ -5,6 +5,7 @@ import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -23,4 +24,12 @@ public interface TenantDao {
 
     @SqlQuery
     Optional<UUID> findTenantIdByKeyHash(@Bind("keyHash") String keyHash);
+
+    /** Null clears the tenant's own limit, so the configured default applies. */
+    @SqlUpdate
+    int setRequestsPerMinute(@Bind("id") UUID id, @Bind("requestsPerMinute") Integer requestsPerMinute);
+
+    /** Empty when the tenant does not exist; an empty value inside when it uses the default. */
+    @SqlQuery
+    List<Integer> findRequestsPerMinute(@Bind("id") UUID id);
 }

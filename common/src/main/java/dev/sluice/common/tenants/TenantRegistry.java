@@ -21,6 +21,11 @@ public class TenantRegistry {
     }
 
     public CreatedTenant create(String name) {
+        return create(name, null);
+    }
+
+    /** {@code requestsPerMinute} is the tenant's own submit limit at the API; null uses the default. */
+    public CreatedTenant create(String name, Integer requestsPerMinute) {
         String key = ApiKeys.generate();
         TenantId tenantId = jdbi.inTransaction(handle -> {
             TenantDao dao = handle.attach(TenantDao.class);
@@ -28,6 +33,7 @@ public class TenantRegistry {
                 throw new TenantExistsException(name);
             }
             TenantId id = new TenantId(dao.upsertTenant(TenantId.newId().value(), name));
+            dao.setRequestsPerMinute(id.value(), requestsPerMinute);
             dao.insertKey(ApiKeys.hash(key), id.value(), ApiKeys.displayPrefix(key));
             return id;
         });
@@ -42,6 +48,17 @@ public class TenantRegistry {
             dao.insertKey(ApiKeys.hash(key), id.value(), ApiKeys.displayPrefix(key));
             return id;
         });
+    }
+
+    /** False when there is no such tenant. */
+    public boolean setRequestsPerMinute(TenantId tenant, Integer requestsPerMinute) {
+        return jdbi.withExtension(TenantDao.class, dao -> dao.setRequestsPerMinute(tenant.value(), requestsPerMinute)) == 1;
+    }
+
+    /** The tenant's own submit limit per minute, empty when it uses the default (or does not exist). */
+    public Optional<Integer> requestsPerMinute(TenantId tenant) {
+        return jdbi.withExtension(TenantDao.class, dao -> dao.findRequestsPerMinute(tenant.value()))
+                .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     public Optional<TenantId> findByKey(String key) {

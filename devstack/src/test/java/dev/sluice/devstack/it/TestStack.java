@@ -44,6 +44,7 @@ public final class TestStack {
                         "sluice.worker.key-probe-interval", "500ms",
                         "sluice.worker.shutdown-timeout", "10s",
                         "sluice.topics.jobs-partitions", "6",
+                        "sluice.api.tenant-limits.cache-ttl", "200ms",
                         // a fresh shared budget in Redis for every test run; limits learned by one run stay there
                         "sluice.upstream.name", "it-" + java.util.UUID.randomUUID()));
                 stack = SluiceStack.start(settings);

@@ -1,0 +1,1 @@
+select requests_per_minute from tenants where id = :id

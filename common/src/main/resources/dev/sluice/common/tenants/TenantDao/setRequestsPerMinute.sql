@@ -1,0 +1,1 @@
+update tenants set requests_per_minute = :requestsPerMinute where id = :id
