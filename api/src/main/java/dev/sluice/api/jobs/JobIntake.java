@@ -65,7 +65,7 @@ public class JobIntake {
         try {
             for (JobSubmitted job : jobs) {
                 ProducerRecord<String, JobSubmitted> record =
-                        new ProducerRecord<>(Topics.JOBS, job.jobId().toString(), job);
+                        new ProducerRecord<>(Topics.forJob(job.batchId() != null), job.jobId().toString(), job);
                 record.headers().add(Headers.JOB_ID, job.jobId().toString().getBytes(StandardCharsets.UTF_8));
                 record.headers().add(Headers.TENANT_ID, job.tenantId().toString().getBytes(StandardCharsets.UTF_8));
                 acks.add(kafka.send(record));

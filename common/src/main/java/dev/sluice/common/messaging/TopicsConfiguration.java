@@ -20,6 +20,14 @@ public class TopicsConfiguration {
     }
 
     @Bean
+    NewTopic bulkJobsTopic(TopicsProperties topics) {
+        return TopicBuilder.name(Topics.JOBS_BULK)
+                .partitions(topics.jobsPartitions())
+                .replicas(topics.replicationFactor())
+                .build();
+    }
+
+    @Bean
     NewTopic jobsDeadLetterTopic(TopicsProperties topics) {
         return TopicBuilder.name(Topics.JOBS_DEAD_LETTER)
                 .partitions(1)

@@ -1,6 +1,5 @@
 package dev.sluice.devstack.it;
 
-import dev.sluice.common.messaging.Topics;
 import dev.sluice.devstack.it.SluiceClient.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,12 +25,12 @@ class BadInputIT {
 
     @BeforeEach
     void countRecords() throws Exception {
-        recordsBefore = TestStack.recordsOn(Topics.JOBS);
+        recordsBefore = TestStack.jobRecords();
     }
 
     @AfterEach
     void nothingWasPutOnKafka() throws Exception {
-        assertThat(TestStack.recordsOn(Topics.JOBS)).isEqualTo(recordsBefore);
+        assertThat(TestStack.jobRecords()).isEqualTo(recordsBefore);
     }
 
     @Test

@@ -68,6 +68,11 @@ public final class TestStack {
         return new SluiceClient(get().apiUrl(), ADMIN_TOKEN);
     }
 
+    /** Records on both job topics (interactive and bulk): grows by one per accepted job. */
+    public static long jobRecords() throws Exception {
+        return recordsOn(dev.sluice.common.messaging.Topics.JOBS) + recordsOn(dev.sluice.common.messaging.Topics.JOBS_BULK);
+    }
+
     /** Sum of the end offsets of a topic: grows by one per record written. */
     public static long recordsOn(String topic) throws Exception {
         get();

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Consumes the jobs topic (classic consumer group) and keeps up to WORKER_CONCURRENCY jobs in flight
+ * Consumes one jobs topic (classic consumer group) and keeps up to its concurrency of jobs in flight
  * in this process, independent of the partition count. Each record is handed to {@link JobProcessor};
  * offsets are committed per partition up to the lowest job whose result is not stored yet. When the
  * process is full the partitions are paused, so polling (and group membership) goes on without
@@ -51,6 +51,7 @@ public class JobListener implements SmartLifecycle {
     private final KafkaTemplate<byte[], byte[]> deadLetters;
     private final JobProcessor processor;
     private final WorkerProperties properties;
+    private final JobStream stream;
     private final int maxPollRecords;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
@@ -59,13 +60,18 @@ public class JobListener implements SmartLifecycle {
     private volatile Consumer<byte[], byte[]> consumer;
     private Thread thread;
 
+    /** Which topic a listener drains, in which consumer group, with how many jobs in flight at most. */
+    public record JobStream(String name, String topic, String groupId, int concurrency) {
+    }
+
     public JobListener(ConsumerFactory<byte[], byte[]> consumers, KafkaTemplate<byte[], byte[]> deadLetters,
-                       JobProcessor processor, WorkerProperties properties) {
+                       JobProcessor processor, WorkerProperties properties, JobStream stream) {
         this.consumers = consumers;
         this.deadLetters = deadLetters;
         this.processor = processor;
         this.properties = properties;
-        this.maxPollRecords = Math.min(100, properties.concurrency());
+        this.stream = stream;
+        this.maxPollRecords = Math.min(100, stream.concurrency());
     }
 
     public int inFlight() {
@@ -75,7 +81,7 @@ public class JobListener implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        thread = new Thread(this::run, "sluice-job-listener");
+        thread = new Thread(this::run, "sluice-" + stream.name() + "-listener");
         thread.start();
     }
 
@@ -108,10 +114,12 @@ public class JobListener implements SmartLifecycle {
 
     private void run() {
         Map<String, Object> overrides = Map.of("max.poll.records", String.valueOf(maxPollRecords));
-        try (Consumer<byte[], byte[]> kafka = consumers.createConsumer(null, null, null, toProperties(overrides))) {
+        try (Consumer<byte[], byte[]> kafka = consumers.createConsumer(stream.groupId(), null, "-" + stream.name(),
+                toProperties(overrides))) {
             consumer = kafka;
-            kafka.subscribe(java.util.List.of(Topics.JOBS), new Rebalance(kafka));
-            log.info("job listener started: up to {} jobs in flight", properties.concurrency());
+            kafka.subscribe(java.util.List.of(stream.topic()), new Rebalance(kafka));
+            log.info("{} job listener started on {}: up to {} jobs in flight", stream.name(), stream.topic(),
+                    stream.concurrency());
             while (running) {
                 try {
                     throttle(kafka);
@@ -165,7 +173,7 @@ public class JobListener implements SmartLifecycle {
 
     /** Pause fetching while this process is full; one more poll may not push it past the limit. */
     private void throttle(Consumer<byte[], byte[]> kafka) {
-        boolean full = inFlight.get() + maxPollRecords > properties.concurrency();
+        boolean full = inFlight.get() + maxPollRecords > stream.concurrency();
         Collection<TopicPartition> assigned = kafka.assignment();
         if (full) {
             kafka.pause(assigned);

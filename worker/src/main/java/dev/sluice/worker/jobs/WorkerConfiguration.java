@@ -1,5 +1,6 @@
 package dev.sluice.worker.jobs;
 
+import dev.sluice.common.messaging.Topics;
 import dev.sluice.worker.cache.CacheProperties;
 import dev.sluice.worker.cache.ResponseCache;
 import dev.sluice.worker.ratelimit.BudgetGate;
@@ -92,9 +93,22 @@ class WorkerConfiguration {
     }
 
     @Bean
-    JobListener jobListener(ConsumerFactory<byte[], byte[]> consumers, KafkaTemplate<byte[], byte[]> deadLetters,
-                            JobProcessor processor, WorkerProperties properties) {
-        return new JobListener(consumers, deadLetters, processor, properties);
+    JobListener interactiveJobListener(ConsumerFactory<byte[], byte[]> consumers,
+                                       KafkaTemplate<byte[], byte[]> deadLetters, JobProcessor processor,
+                                       WorkerProperties properties) {
+        return new JobListener(consumers, deadLetters, processor, properties, new JobListener.JobStream(
+                "interactive", Topics.JOBS, properties.consumerGroup(), properties.concurrency()));
+    }
+
+    /**
+     * Batch jobs have their own topic, consumer group and in-flight limit: a 20,000-job batch fills its own lane, and
+     * a single job from anyone is read at once from the interactive topic.
+     */
+    @Bean
+    JobListener bulkJobListener(ConsumerFactory<byte[], byte[]> consumers, KafkaTemplate<byte[], byte[]> deadLetters,
+                                JobProcessor processor, WorkerProperties properties) {
+        return new JobListener(consumers, deadLetters, processor, properties, new JobListener.JobStream(
+                "bulk", Topics.JOBS_BULK, properties.consumerGroup() + "-bulk", properties.bulkConcurrency()));
     }
 
     private static ThreadFactory named(String prefix) {

@@ -1,6 +1,7 @@
 package dev.sluice.worker.jobs;
 
 import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -8,10 +9,15 @@ import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
-/** WORKER_CONCURRENCY is the number of jobs one worker process keeps in flight (upstream calls included). */
+/**
+ * WORKER_CONCURRENCY: single (interactive) jobs one worker process keeps in flight; WORKER_BULK_CONCURRENCY: batch
+ * jobs it keeps in flight besides (waits for the budget included). SLUICE_WORKER_GROUP names the consumer groups.
+ */
 @Validated
 @ConfigurationProperties("sluice.worker")
-public record WorkerProperties(@Positive @Max(10_000) int concurrency,
+public record WorkerProperties(@NotBlank String consumerGroup,
+                               @Positive @Max(10_000) int concurrency,
+                               @Positive @Max(10_000) int bulkConcurrency,
                                @Positive @Max(100) int maxAttempts,
                                @NotNull Duration retryBaseDelay,
                                @NotNull Duration retryMaxDelay,
