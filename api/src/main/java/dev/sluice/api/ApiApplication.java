@@ -1,5 +1,6 @@
 package dev.sluice.api;
 
+import dev.sluice.common.runtime.JvmDefaults;
 import dev.sluice.common.health.HealthController;
 import dev.sluice.common.json.JsonConfiguration;
 import dev.sluice.common.messaging.TopicsConfiguration;
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Import;
 public class ApiApplication {
 
     public static void main(String[] args) {
+        JvmDefaults.apply();
         builder().run(args);
     }
 

@@ -1,6 +1,8 @@
 package dev.sluice.devstack;
 
+import dev.sluice.common.runtime.JvmDefaults;
 import dev.sluice.api.ApiApplication;
+import dev.sluice.devstack.bench.DrainBenchmark;
 import dev.sluice.devstack.bench.SubmitBenchmark;
 import dev.sluice.devstack.simulator.SimulatorMain;
 import dev.sluice.devstack.standalone.SluiceStack;
@@ -20,12 +22,14 @@ public final class SluiceLauncher {
               worker       one worker process (needs KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, OPENAI_API_KEY[_FILE])
               simulator    the OpenAI-compatible upstream simulator alone
               bench        pour jobs into a running Sluice and print figures (bench --help)
+              bench drain  drain at the upstream's limits with 1 and 3 worker JVMs, naive baseline, capacity, cache
             """;
 
     private SluiceLauncher() {
     }
 
     public static void main(String[] args) throws Exception {
+        JvmDefaults.apply();
         if (args.length == 0) {
             System.err.print(USAGE);
             System.exit(2);
@@ -36,7 +40,13 @@ public final class SluiceLauncher {
             case "api" -> ApiApplication.main(rest);
             case "worker" -> WorkerApplication.main(rest);
             case "simulator" -> SimulatorMain.main(rest);
-            case "bench" -> SubmitBenchmark.main(rest);
+            case "bench" -> {
+                if (rest.length > 0 && "drain".equals(rest[0])) {
+                    DrainBenchmark.main(Arrays.copyOfRange(rest, 1, rest.length));
+                } else {
+                    SubmitBenchmark.main(rest);
+                }
+            }
             default -> {
                 System.err.print(USAGE);
                 System.exit(2);

@@ -3,14 +3,12 @@ package dev.sluice.common.batches;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 import java.util.Optional;
 import java.util.UUID;
 
-@UseClasspathSqlLocator
 @RegisterConstructorMapper(BatchRecord.class)
 public interface BatchDao {
 

@@ -3,7 +3,6 @@ package dev.sluice.common.jobs;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -17,7 +16,6 @@ import java.util.UUID;
  * the attempt it belongs to), and returns the number of rows it changed. Zero means someone else
  * got there first; the caller decides what that means.
  */
-@UseClasspathSqlLocator
 @RegisterConstructorMapper(JobRecord.class)
 @RegisterConstructorMapper(StatusCount.class)
 public interface JobDao {

@@ -1,7 +1,6 @@
 package dev.sluice.common.tenants;
 
 import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-@UseClasspathSqlLocator
 public interface TenantDao {
 
     /** Creates the tenant unless one of that name exists; returns the id of the tenant with that name. */

@@ -25,9 +25,10 @@ final class AnswerGenerator {
     static final int LONGEST_NATURAL_ANSWER = 384;
     private static final int QUOTED_CHARACTERS = 60;
     private static final long CHOICE_SPREAD = 0x9E3779B97F4A7C15L;
-    private static final String[] FILLER = {"the", "river", "flows", "through", "a", "quiet", "sluice", "gate",
+    /** Common words that are one token each (with their leading space) in cl100k_base and o200k_base. */
+    private static final String[] FILLER = {"the", "river", "flows", "through", "a", "quiet", "water", "gate",
             "while", "each", "job", "waits", "its", "turn", "in", "steady", "order", "and", "answers", "arrive",
-            "calm", "clear", "simulated", "tokens", "for", "testing", "only", "with", "no", "real", "model"};
+            "calm", "clear", "simple", "words", "for", "testing", "only", "with", "no", "real", "model"};
 
     record SimulatedChoice(String content, int completionTokens, String finishReason) {
     }
@@ -43,7 +44,8 @@ final class AnswerGenerator {
             int natural = openingTokens + SHORTEST_ANSWER
                     + random.nextInt(LONGEST_NATURAL_ANSWER - SHORTEST_ANSWER + 1);
             int length = Math.min(natural, maxOutputTokens);
-            String content = firstTokens(encoding, opening + filler(random, length), length);
+            String content = length <= openingTokens ? firstTokens(encoding, opening, length)
+                    : opening + filler(random, length - openingTokens);
             answers.add(new SimulatedChoice(content, length, natural >= maxOutputTokens ? "length" : "stop"));
         }
         return answers;
@@ -65,13 +67,16 @@ final class AnswerGenerator {
         return "Simulated answer to: " + quoted;
     }
 
-    /** At least one word per token wanted, so there is always enough text to cut from. */
+    /**
+     * {@code words} one-token words, so the answer has its length in tokens without encoding it (encoding every answer
+     * cost the simulator more CPU than Sluice itself spent on the job).
+     */
     private static String filler(SplittableRandom random, int words) {
         StringBuilder text = new StringBuilder();
         for (int word = 0; word < words; word++) {
-            text.append(word % 12 == 0 ? ". " : " ").append(FILLER[random.nextInt(FILLER.length)]);
+            text.append(' ').append(FILLER[random.nextInt(FILLER.length)]);
         }
-        return text.append('.').toString();
+        return text.toString();
     }
 
     private static String firstTokens(Encoding encoding, String text, int tokens) {

@@ -37,6 +37,11 @@ class WorkerConfiguration {
         return Executors.newFixedThreadPool(properties.databaseThreads(), named("sluice-db"));
     }
 
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService upstreamExecutor() {
+        return Executors.newFixedThreadPool(4, named("sluice-upstream"));
+    }
+
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService workerTimer() {
         return Executors.newScheduledThreadPool(4, named("sluice-timer"));
@@ -48,8 +53,8 @@ class WorkerConfiguration {
     }
 
     @Bean
-    UpstreamClient upstreamClient(UpstreamProperties properties, UpstreamKey key) {
-        return new UpstreamClient(properties, key);
+    UpstreamClient upstreamClient(UpstreamProperties properties, UpstreamKey key, ExecutorService upstreamExecutor) {
+        return new UpstreamClient(properties, key, upstreamExecutor);
     }
 
     @Bean

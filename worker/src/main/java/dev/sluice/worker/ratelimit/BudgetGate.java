@@ -4,9 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where this process's jobs wait for the shared budget. Per upstream and model there is one lane, and only the job at
- * its head asks Redis, so a thousand waiting jobs cost one Redis call per admission or wait, not a thousand.
+ * Where this process's jobs wait for the shared budget. Per upstream and model there is one lane, and only the lane
+ * asks Redis: one call admits the longest run of waiting jobs (up to 64) that fits, so a thousand waiting jobs cost a
+ * few Redis calls per admission round, not a thousand.
  * Interactive jobs (no batch) go first; batch jobs take turns by tenant, so one tenant's 20,000-job batch does not
  * queue another tenant's batch behind it. Batch jobs also leave a reserve in the shared budget that only interactive
  * jobs may use. Waiting jobs are held by the worker's bounded in-flight limit, never in an unbounded queue. When
@@ -27,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public class BudgetGate {
 
     private static final Logger log = LoggerFactory.getLogger(BudgetGate.class);
+    /** How many waiting jobs one Redis call may admit at most. */
+    private static final int LINE_LENGTH = 64;
 
     /** One job waiting in a lane. */
     public record Ticket(BudgetKey key, String tenant, boolean bulk, long tokens) {
@@ -101,34 +106,50 @@ public class BudgetGate {
             }
         }
 
-        private synchronized Waiter head() {
-            if (!interactive.isEmpty()) {
-                return interactive.peek();
+        /** Up to {@code limit} waiters in the order they are served: interactive first, then tenants in turn. */
+        private synchronized List<Waiter> line(int limit) {
+            List<Waiter> line = new ArrayList<>(Math.min(limit, size()));
+            for (Waiter waiter : interactive) {
+                if (line.size() == limit) {
+                    return line;
+                }
+                line.add(waiter);
             }
-            Iterator<Map.Entry<String, Deque<Waiter>>> tenants = bulkByTenant.entrySet().iterator();
-            return tenants.hasNext() ? tenants.next().getValue().peek() : null;
+            List<Iterator<Waiter>> tenants = new ArrayList<>();
+            bulkByTenant.values().forEach(queue -> tenants.add(queue.iterator()));
+            boolean added = true;
+            while (added && line.size() < limit) {
+                added = false;
+                for (Iterator<Waiter> tenant : tenants) {
+                    if (tenant.hasNext() && line.size() < limit) {
+                        line.add(tenant.next());
+                        added = true;
+                    }
+                }
+            }
+            return line;
         }
 
-        /** Removes the head; a tenant that was served moves to the back of the bulk rotation. */
-        private synchronized void removeHead(Waiter head) {
-            if (!interactive.isEmpty() && interactive.peek() == head) {
-                interactive.poll();
+        /** Removes a served waiter; a tenant that was served moves to the back of the bulk rotation. */
+        private synchronized void remove(Waiter served) {
+            if (!served.ticket().bulk()) {
+                interactive.remove(served);
                 return;
             }
-            Deque<Waiter> queue = bulkByTenant.remove(head.ticket().tenant());
+            Deque<Waiter> queue = bulkByTenant.remove(served.ticket().tenant());
             if (queue != null) {
-                queue.poll();
+                queue.remove(served);
                 if (!queue.isEmpty()) {
-                    bulkByTenant.put(head.ticket().tenant(), queue);
+                    bulkByTenant.put(served.ticket().tenant(), queue);
                 }
             }
         }
 
         private void askForHead() {
-            Waiter head = head();
-            if (head == null) {
+            List<Waiter> line = line(LINE_LENGTH);
+            if (line.isEmpty()) {
                 synchronized (this) {
-                    if (head() == null) {
+                    if (size() == 0) {
                         asking = false;
                         return;
                     }
@@ -136,8 +157,12 @@ public class BudgetGate {
                 timer.execute(this::askForHead);
                 return;
             }
-            double reserve = head.ticket().bulk() ? properties.bulkReserve() : 0;
-            budget.acquire(key, head.ticket().tokens(), reserve).whenComplete((admission, failure) -> {
+            List<UpstreamBudget.Claim> claims = new ArrayList<>(line.size());
+            for (Waiter waiter : line) {
+                claims.add(new UpstreamBudget.Claim(waiter.ticket().tokens(),
+                        waiter.ticket().bulk() ? properties.bulkReserve() : 0));
+            }
+            budget.acquireLine(key, claims).whenComplete((admission, failure) -> {
                 if (failure != null) {
                     redisFailures.increment();
                     if (consecutiveFailures++ % 20 == 0) {
@@ -145,19 +170,30 @@ public class BudgetGate {
                                 key, failure.toString(), size());
                     }
                     sleep(properties.redisRetryDelay());
-                } else if (admission instanceof Admission.Wait wait) {
-                    consecutiveFailures = 0;
-                    waits.increment();
-                    Duration delay = wait.delay().compareTo(properties.longestWait()) > 0
-                            ? properties.longestWait() : wait.delay();
-                    sleep(delay);
-                } else {
-                    consecutiveFailures = 0;
-                    removeHead(head);
-                    head.admitted().complete(admission);
+                    return;
+                }
+                consecutiveFailures = 0;
+                for (int index = 0; index < admission.admitted(); index++) {
+                    release(line.get(index), new Admission.Granted());
+                }
+                if (admission.tooLargeLimit() > 0) {
+                    release(line.get(admission.admitted()), new Admission.TooLarge(admission.tooLargeLimit()));
+                }
+                if (admission.waitFor().isZero()) {
                     timer.execute(this::askForHead);
+                } else {
+                    waits.increment();
+                    Duration delay = admission.waitFor().compareTo(properties.longestWait()) > 0
+                            ? properties.longestWait() : admission.waitFor();
+                    sleep(delay);
                 }
             });
+        }
+
+        /** Hands the admitted job on, off the Redis client's thread, so the lane can ask for the next ones. */
+        private void release(Waiter waiter, Admission admission) {
+            remove(waiter);
+            timer.execute(() -> waiter.admitted().complete(admission));
         }
 
         private synchronized void sleep(Duration delay) {

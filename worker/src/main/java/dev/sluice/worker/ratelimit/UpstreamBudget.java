@@ -33,17 +33,40 @@ public class UpstreamBudget {
         this.properties = properties;
     }
 
+    /** One request for tokens, leaving {@code reserve} (a share of each limit) in the buckets afterwards. */
+    public record Claim(long tokens, double reserve) {
+    }
+
+    /**
+     * How far down a line of claims the budget reached in one atomic step: the first {@code admitted} are taken;
+     * the next one waits {@code waitFor} (zero when nothing waits), or can never fit ({@code tooLargeLimit} > 0).
+     */
+    public record LineAdmission(int admitted, Duration waitFor, long tooLargeLimit) {
+    }
+
     /** Takes one request and {@code tokens}, leaving {@code reserve} (a share of each limit) in the buckets. */
     public CompletableFuture<Admission> acquire(BudgetKey key, long tokens, double reserve) {
-        return run(ACQUIRE, key, Long.toString(tokens), Double.toString(reserve)).thenApply(answer -> {
-            if (answer == 0) {
+        return acquireLine(key, List.of(new Claim(tokens, reserve))).thenApply(line -> {
+            if (line.admitted() == 1) {
                 return new Admission.Granted();
             }
-            if (answer < 0) {
-                return new Admission.TooLarge(-answer);
+            if (line.tooLargeLimit() > 0) {
+                return new Admission.TooLarge(line.tooLargeLimit());
             }
-            return new Admission.Wait(Duration.ofMillis(answer));
+            return new Admission.Wait(line.waitFor());
         });
+    }
+
+    /** Admits the longest prefix of {@code claims} that fits, in one Redis round trip. */
+    public CompletableFuture<LineAdmission> acquireLine(BudgetKey key, List<Claim> claims) {
+        String[] arguments = new String[claims.size() * 2];
+        for (int index = 0; index < claims.size(); index++) {
+            arguments[2 * index] = Long.toString(claims.get(index).tokens());
+            arguments[2 * index + 1] = Double.toString(claims.get(index).reserve());
+        }
+        return this.<List<Object>>eval(ACQUIRE, RScript.ReturnType.LIST, key, arguments).thenApply(answer ->
+                new LineAdmission((int) number(answer.get(0)), Duration.ofMillis(number(answer.get(1))),
+                        number(answer.get(2))));
     }
 
     public CompletableFuture<Void> observe(BudgetKey key, RateLimitHeaders headers) {
@@ -63,13 +86,22 @@ public class UpstreamBudget {
     }
 
     private CompletableFuture<Long> run(String script, BudgetKey key, String... arguments) {
+        return eval(script, RScript.ReturnType.LONG, key, arguments);
+    }
+
+    private <R> CompletableFuture<R> eval(String script, RScript.ReturnType returnType, BudgetKey key,
+                                          String... arguments) {
         RateLimitProperties.ModelLimits limits = properties.limitsOf(key.model());
         Object[] values = new Object[arguments.length + 2];
         values[0] = Long.toString(limits.requestsPerMinute());
         values[1] = Long.toString(limits.tokensPerMinute());
         System.arraycopy(arguments, 0, values, 2, arguments.length);
-        return scripts.<Long>evalAsync(RScript.Mode.READ_WRITE, script, RScript.ReturnType.LONG,
-                List.of(key.redisKey()), values).toCompletableFuture();
+        return scripts.<R>evalAsync(RScript.Mode.READ_WRITE, script, returnType, List.of(key.redisKey()), values)
+                .toCompletableFuture();
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number number ? number.longValue() : Long.parseLong(value.toString());
     }
 
     private static String text(OptionalLong value) {

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -29,7 +30,7 @@ public class UpstreamClient {
     private final UpstreamProperties properties;
     private final UpstreamKey key;
 
-    public UpstreamClient(UpstreamProperties properties, UpstreamKey key) {
+    public UpstreamClient(UpstreamProperties properties, UpstreamKey key, Executor executor) {
         this.properties = properties;
         this.key = key;
         String base = properties.baseUrl().toString().replaceAll("/+$", "");
@@ -39,8 +40,9 @@ public class UpstreamClient {
                 .version("https".equals(properties.baseUrl().getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                // no executor of our own: with one, the JDK hands every completed response to the common
-                // ForkJoinPool, which on a machine with 2 cores starts a new thread per response
+                // a small fixed pool instead of the JDK's unbounded cached one (hundreds of threads at 1,000 calls
+                // in flight); completed responses then go to the common ForkJoinPool, see JvmDefaults
+                .executor(executor)
                 .build();
     }
 

@@ -1,24 +1,32 @@
--- Takes 1 request and ARGV[3] tokens, or nothing. ARGV[4] is the share of each limit that must stay in the buckets
--- afterwards (0 for interactive jobs, the bulk reserve for batch jobs), so interactive jobs find room first.
--- Returns 0 when admitted, the milliseconds to wait when not, or -tpm when the tokens exceed the whole tpm limit.
+-- Admits the longest prefix of a line of jobs: ARGV[3..] are pairs (tokens, reserve), where reserve is the share of
+-- each limit that must stay in the buckets afterwards (0 for interactive jobs, the bulk reserve for batch jobs).
+-- Each admitted job takes 1 request and its tokens. Returns {admitted, wait_ms, too_large}: how many were admitted,
+-- how long the next one must wait (0 when none waits), and the tpm limit when the next one can never fit (else 0).
 local now = now_us()
 local s = load(KEYS[1], now)
-local cost = tonumber(ARGV[3])
-local reserve = tonumber(ARGV[4])
-if s.tpm > 0 and cost > s.tpm then return -s.tpm end
-if s.cool > now then return math.ceil((s.cool - now) / 1000) end
-local wait_us = 0
-if s.rpm > 0 and s.req < 1 + reserve * s.rpm then
-  wait_us = math.max(wait_us, (1 + reserve * s.rpm - s.req) * 60000000 / s.rpm)
+local admitted = 0
+if s.cool > now then return { 0, math.ceil((s.cool - now) / 1000), 0 } end
+for i = 3, #ARGV, 2 do
+  local cost = tonumber(ARGV[i])
+  local reserve = tonumber(ARGV[i + 1])
+  if s.tpm > 0 and cost > s.tpm then
+    save(KEYS[1], s, now)
+    return { admitted, 0, s.tpm }
+  end
+  local wait_us = 0
+  if s.rpm > 0 and s.req < 1 + reserve * s.rpm then
+    wait_us = math.max(wait_us, (1 + reserve * s.rpm - s.req) * 60000000 / s.rpm)
+  end
+  if s.tpm > 0 and s.tok < cost + reserve * s.tpm then
+    wait_us = math.max(wait_us, (cost + reserve * s.tpm - s.tok) * 60000000 / s.tpm)
+  end
+  if wait_us > 0 then
+    save(KEYS[1], s, now)
+    return { admitted, math.max(1, math.ceil(wait_us / 1000)), 0 }
+  end
+  if s.rpm > 0 then s.req = s.req - 1 end
+  if s.tpm > 0 then s.tok = s.tok - cost end
+  admitted = admitted + 1
 end
-if s.tpm > 0 and s.tok < cost + reserve * s.tpm then
-  wait_us = math.max(wait_us, (cost + reserve * s.tpm - s.tok) * 60000000 / s.tpm)
-end
-if wait_us > 0 then
-  save(KEYS[1], s, now)
-  return math.max(1, math.ceil(wait_us / 1000))
-end
-if s.rpm > 0 then s.req = s.req - 1 end
-if s.tpm > 0 then s.tok = s.tok - cost end
 save(KEYS[1], s, now)
-return 0
+return { admitted, 0, 0 }

@@ -1,0 +1,334 @@
+package dev.sluice.devstack.bench;
+
+import dev.sluice.common.json.SluiceJson;
+import dev.sluice.devstack.simulator.SimulatorStats;
+import dev.sluice.devstack.simulator.UpstreamSimulator;
+import dev.sluice.devstack.standalone.SluiceStack;
+import dev.sluice.devstack.standalone.StackSettings;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AdminClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code ./sluice bench drain}: how close to the upstream's limits Sluice drains, with 1 and with 3 worker processes
+ * (separate JVMs), against a naive fixed-concurrency drain, for an RPM-bound and a TPM-bound case; then capacity
+ * (no limit, 1 s latency, one worker) and the cache. Starts its own Kafka, api and upstream simulator; figures are the
+ * simulator's own counters. Prints figures; missed targets are printed as MISS, never asserted.
+ */
+public final class DrainBenchmark {
+
+    private static final JsonMapper JSON = SluiceJson.mapper();
+    private static final String WORKER_GROUP = "sluice-workers";
+
+    private final DrainOptions options;
+    private final SluiceStack stack;
+    private final UpstreamSimulator simulator;
+    private final SluiceHttp http;
+    private final String runId = UUID.randomUUID().toString().substring(0, 8);
+    private final List<String> machineLines = new ArrayList<>();
+
+    private DrainBenchmark(DrainOptions options, SluiceStack stack) {
+        this.options = options;
+        this.stack = stack;
+        this.simulator = stack.simulator().orElseThrow();
+        this.http = new SluiceHttp(HttpClient.newHttpClient(), stack.apiUrl(), new ApiKey(stack.devApiKey()), JSON);
+    }
+
+    public static void main(String[] args) throws Exception {
+        DrainOptions options = DrainOptions.parse(args);
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        env.remove("OPENAI_API_KEY");
+        env.remove("OPENAI_API_KEY_FILE");
+        env.remove("KAFKA_BOOTSTRAP_SERVERS");
+        env.put("SERVER_PORT", "0");
+        env.put("SLUICE_EMBEDDED_KAFKA_PORT", "0");
+        env.put("SLUICE_DATA_DIR", Path.of(System.getProperty("java.io.tmpdir"), "sluice-drain-" + UUID.randomUUID())
+                .toString());
+        StackSettings settings = StackSettings.fromEnvironment(env)
+                .withExtraProperties(Map.of("sluice.upstream.name", "bench-standalone"));
+        try (SluiceStack stack = SluiceStack.start(settings)) {
+            stack.stopWorker();
+            new DrainBenchmark(options, stack).run();
+        }
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        System.out.printf("%nSluice drain benchmark (run %s): upstream latency %d ms, RPM case %,d rpm, TPM case %,d tpm%n",
+                runId, options.latencyMillis(), options.requestsPerMinute(), options.tokensPerMinute());
+        System.out.println("Figures are the upstream simulator's own counters. Steady state excludes the first minute's"
+                + " burst (the upstream's bucket starts full) and the tail after 90 % of the jobs.");
+        System.out.printf("%n%-26s %9s %11s %13s %8s %13s %6s %5s %8s%n", "scenario", "limit", "req/min",
+                "tokens/min", "util.", "429s", "dupl.", "lost", "wall");
+        for (String limitCase : List.of("rpm", "tpm")) {
+            if (!options.scenarios().contains(limitCase)) {
+                continue;
+            }
+            for (int workers : options.workerCounts()) {
+                report(drainWithSluice(limitCase, workers));
+            }
+            if (options.naiveConcurrency() > 0) {
+                report(drainNaively(limitCase));
+            }
+        }
+        if (options.capacityJobs() > 0 && options.scenarios().contains("capacity")) {
+            capacity();
+        }
+        if (options.cacheJobs() > 0 && options.scenarios().contains("cache")) {
+            cache();
+        }
+        System.out.println();
+        machineLines.forEach(System.out::println);
+    }
+
+    /** One scenario's figures. {@code limit} is the binding limit; rates are per minute in steady state. */
+    private record Result(String name, String limitCase, long limit, double requestsPerMinute, double tokensPerMinute,
+                          long calls, long rateLimited, long duplicates, long lost, Duration wall, boolean windowOk) {
+
+        double utilisation() {
+            return ("rpm".equals(limitCase) ? requestsPerMinute : tokensPerMinute) / limit;
+        }
+    }
+
+    private Result drainWithSluice(String limitCase, int workerCount) throws Exception {
+        String model = "bench-" + limitCase + "-" + workerCount + "w-" + runId;
+        configureUpstream(limitCase);
+        List<ObjectNode> jobs = jobs(limitCase, model);
+        Map<String, String> env = workerEnvironment(model, options.bulkConcurrency(), false);
+        try (WorkerProcesses workers = WorkerProcesses.start(workerCount, env, logDirectory().resolve(model))) {
+            awaitGroupMembers(workerCount);
+            return measure(model + " (" + workerCount + " worker" + (workerCount > 1 ? "s)" : ")"), limitCase,
+                    jobs.size(), () -> submitAndAwait(jobs));
+        }
+    }
+
+    private Result drainNaively(String limitCase) throws Exception {
+        String model = "bench-" + limitCase + "-naive-" + runId;
+        configureUpstream(limitCase);
+        List<byte[]> bodies = new ArrayList<>();
+        for (ObjectNode job : jobs(limitCase, model)) {
+            bodies.add(JSON.writeValueAsBytes(job));
+        }
+        NaiveDrain naive = new NaiveDrain(simulator.baseUrl(), SluiceStack.SIMULATOR_KEY, options.naiveConcurrency(),
+                model);
+        return measure("naive, " + options.naiveConcurrency() + " threads", limitCase, bodies.size(),
+                () -> naive.drain(bodies));
+    }
+
+    private interface Drain {
+        int run() throws Exception;
+    }
+
+    private Result measure(String name, String limitCase, int jobCount, Drain drain) throws Exception {
+        long started = System.nanoTime();
+        int lost;
+        List<UpstreamTimeline.Sample> samples;
+        try (UpstreamTimeline timeline = new UpstreamTimeline(simulator)) {
+            lost = drain.run();
+            timeline.close();
+            samples = timeline.samples();
+        }
+        Duration wall = Duration.ofNanos(System.nanoTime() - started);
+        SimulatorStats first = samples.get(0).stats();
+        SimulatorStats last = samples.get(samples.size() - 1).stats();
+        long limit = "rpm".equals(limitCase) ? options.requestsPerMinute() : options.tokensPerMinute();
+        long burst = limit;
+        UpstreamTimeline.Sample from = null;
+        UpstreamTimeline.Sample to = null;
+        for (UpstreamTimeline.Sample sample : samples) {
+            long done = sample.stats().succeeded() - first.succeeded();
+            long spent = "rpm".equals(limitCase) ? done : sample.stats().chargedTokens() - first.chargedTokens();
+            if (from == null && spent >= burst && sample.atNanos() > samples.get(0).atNanos()) {
+                from = sample;
+            }
+            if (to == null && done >= jobCount * 9L / 10) {
+                to = sample;
+            }
+        }
+        double requestsPerMinute = 0;
+        double tokensPerMinute = 0;
+        boolean windowOk = from != null && to != null && to.atNanos() - from.atNanos() >= TimeUnit.SECONDS.toNanos(10);
+        if (windowOk) {
+            double minutes = (to.atNanos() - from.atNanos()) / 60e9;
+            requestsPerMinute = (to.stats().succeeded() - from.stats().succeeded()) / minutes;
+            tokensPerMinute = (to.stats().chargedTokens() - from.stats().chargedTokens()) / minutes;
+        }
+        return new Result(name, limitCase, limit, requestsPerMinute, tokensPerMinute,
+                last.chatRequests() - first.chatRequests(), last.rateLimited() - first.rateLimited(),
+                last.duplicatePaidCalls() - first.duplicatePaidCalls(), lost, wall, windowOk);
+    }
+
+    private void report(Result result) {
+        String calls = String.format("%,d (%.2f %%)", result.rateLimited(),
+                result.calls() == 0 ? 0 : 100.0 * result.rateLimited() / result.calls());
+        System.out.printf("%-26s %,9d %,11.0f %,13.0f %7.1f%% %13s %6d %5d %7.1fs%s%n",
+                shortName(result.name()), result.limit(), result.requestsPerMinute(), result.tokensPerMinute(),
+                100 * result.utilisation(), calls, result.duplicates(), result.lost(),
+                result.wall().toMillis() / 1000.0, result.windowOk() ? "" : "  (steady window too short: more jobs)");
+        machineLines.add(String.format("BENCH drain scenario=%s case=%s limit=%d rpm=%.0f tpm=%.0f utilisation=%.3f "
+                        + "calls=%d rate_limited=%d duplicates=%d lost=%d wall_s=%.1f",
+                shortName(result.name()).replace(' ', '_'), result.limitCase(), result.limit(),
+                result.requestsPerMinute(), result.tokensPerMinute(), result.utilisation(), result.calls(),
+                result.rateLimited(), result.duplicates(), result.lost(), result.wall().toMillis() / 1000.0));
+    }
+
+    private void capacity() throws Exception {
+        String model = "bench-capacity-" + runId;
+        simulator.behaviour().resetToDefaults().setAcceptAnyModel(true)
+                .setLatency(Duration.ofMillis(options.capacityLatencyMillis()));
+        List<ObjectNode> jobs = new ArrayList<>();
+        for (int index = 0; index < options.capacityJobs(); index++) {
+            jobs.add(job(model, "capacity " + index + " " + runId, 16));
+        }
+        Map<String, String> env = workerEnvironment(model, options.capacityConcurrency(), false);
+        try (WorkerProcesses workers = WorkerProcesses.start(1, env, logDirectory().resolve(model))) {
+            awaitGroupMembers(1);
+            long started = System.nanoTime();
+            int lost = submitAndAwait(jobs);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double perSecond = (jobs.size() - lost) / seconds;
+            System.out.printf("%ncapacity: %,d jobs, no limit, %d ms upstream latency, 1 worker (%d in flight): "
+                            + "%.0f jobs/s end to end (submit to last result), %d lost  [target >= 500 jobs/s: %s]%n",
+                    jobs.size(), options.capacityLatencyMillis(), options.capacityConcurrency(), perSecond, lost,
+                    perSecond >= 500 ? "PASS" : "MISS");
+            machineLines.add(String.format("BENCH drain scenario=capacity jobs=%d latency_ms=%d jobs_per_s=%.0f lost=%d",
+                    jobs.size(), options.capacityLatencyMillis(), perSecond, lost));
+        }
+    }
+
+    private void cache() throws Exception {
+        String model = "bench-cache-" + runId;
+        simulator.behaviour().resetToDefaults().setAcceptAnyModel(true)
+                .setLatency(Duration.ofMillis(options.latencyMillis()));
+        int distinct = options.cacheJobs() / 2;
+        List<ObjectNode> jobs = new ArrayList<>();
+        for (int index = 0; index < options.cacheJobs(); index++) {
+            jobs.add(job(model, "cache " + (index % distinct) + " " + runId, 16));
+        }
+        Collections.shuffle(jobs, new Random(7));
+        List<ObjectNode> identical = new ArrayList<>();
+        for (int index = 0; index < 100; index++) {
+            identical.add(job(model, "the same question " + runId, 16));
+        }
+        Map<String, String> env = workerEnvironment(model, options.bulkConcurrency(), true);
+        try (WorkerProcesses workers = WorkerProcesses.start(1, env, logDirectory().resolve(model))) {
+            awaitGroupMembers(1);
+            long before = simulator.stats().chatRequests();
+            int lost = submitAndAwait(jobs);
+            long halfRepeated = simulator.stats().chatRequests() - before;
+            long beforeIdentical = simulator.stats().chatRequests();
+            lost += submitAndAwait(identical);
+            long identicalCalls = simulator.stats().chatRequests() - beforeIdentical;
+            System.out.printf("%ncache: %,d jobs of which half repeat an earlier request: %,d upstream calls "
+                            + "(ideal %,d); 100 identical jobs at once: %d upstream call(s); %d lost%n",
+                    jobs.size(), halfRepeated, distinct, identicalCalls, lost);
+            machineLines.add(String.format("BENCH drain scenario=cache jobs=%d distinct=%d upstream_calls=%d "
+                    + "identical_100_calls=%d lost=%d", jobs.size(), distinct, halfRepeated, identicalCalls, lost));
+        }
+    }
+
+    private void configureUpstream(String limitCase) {
+        simulator.behaviour().resetToDefaults().setAcceptAnyModel(true)
+                .setLatency(Duration.ofMillis(options.latencyMillis()))
+                .setRateLimits("rpm".equals(limitCase) ? options.requestsPerMinute() : 0,
+                        "tpm".equals(limitCase) ? options.tokensPerMinute() : 0);
+    }
+
+    /** Enough jobs for the first minute's burst plus the steady-state window. */
+    private List<ObjectNode> jobs(String limitCase, String model) {
+        List<ObjectNode> jobs = new ArrayList<>();
+        boolean rpm = "rpm".equals(limitCase);
+        int maxTokens = rpm ? 16 : 100;
+        String padding = rpm ? "" : " please summarise the flow of water through a sluice gate in detail".repeat(8);
+        int perMinute = rpm ? (int) options.requestsPerMinute() : (int) (options.tokensPerMinute() / 220);
+        int count = perMinute + perMinute * options.steadySeconds() / 60;
+        for (int index = 0; index < count; index++) {
+            jobs.add(job(model, "drain " + limitCase + " " + index + " " + runId + padding, maxTokens));
+        }
+        return jobs;
+    }
+
+    private static ObjectNode job(String model, String prompt, int maxTokens) {
+        ObjectNode job = JSON.createObjectNode();
+        job.put("model", model);
+        job.put("max_tokens", maxTokens);
+        job.putArray("messages").addObject().put("role", "user").put("content", prompt);
+        return job;
+    }
+
+    /** Submits in batches of up to 10,000 and waits until every job is terminal; returns how many are not. */
+    private int submitAndAwait(List<ObjectNode> jobs) throws Exception {
+        List<String> batchIds = new ArrayList<>();
+        for (int from = 0; from < jobs.size(); from += 10_000) {
+            ObjectNode batch = JSON.createObjectNode();
+            ArrayNode entries = batch.putArray("jobs");
+            jobs.subList(from, Math.min(jobs.size(), from + 10_000)).forEach(entries::add);
+            SluiceHttp.Reply reply = http.submitBatch(JSON.writeValueAsBytes(batch));
+            if (!reply.isAccepted()) {
+                throw new IllegalStateException("batch refused: " + reply.status() + " " + reply.problem());
+            }
+            batchIds.add(reply.body().path("id").asString());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.maxWaitSeconds());
+        int unfinished = jobs.size();
+        while (unfinished > 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(250);
+            int terminal = 0;
+            for (String batchId : batchIds) {
+                JsonNode counts = http.getBatchPage(batchId, null).body().path("counts");
+                terminal += counts.path("succeeded").asInt() + counts.path("failed").asInt()
+                        + counts.path("cancelled").asInt();
+            }
+            unfinished = jobs.size() - terminal;
+        }
+        return unfinished;
+    }
+
+    private Map<String, String> workerEnvironment(String model, int bulkConcurrency, boolean cache) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
+        env.put("OPENAI_BASE_URL", simulator.baseUrl());
+        env.put("OPENAI_API_KEY", SluiceStack.SIMULATOR_KEY);
+        env.put("UPSTREAM_NAME", model);
+        env.put("WORKER_BULK_CONCURRENCY", Integer.toString(bulkConcurrency));
+        env.put("SLUICE_CACHE_ENABLED", Boolean.toString(cache));
+        env.put("SLUICE_WORKER_GROUP", WORKER_GROUP);
+        return env;
+    }
+
+    private void awaitGroupMembers(int count) throws Exception {
+        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (System.nanoTime() < deadline) {
+                var group = admin.describeConsumerGroups(List.of(WORKER_GROUP + "-bulk")).all().get()
+                        .get(WORKER_GROUP + "-bulk");
+                if (group.members().size() == count && group.groupState().toString().equalsIgnoreCase("stable")) {
+                    return;
+                }
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+            throw new IllegalStateException(count + " workers did not join the consumer group in time");
+        }
+    }
+
+    private Path logDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "sluice-drain-" + runId);
+    }
+
+    private String shortName(String name) {
+        return name.replace("-" + runId, "").replace("bench-", "");
+    }
+}
