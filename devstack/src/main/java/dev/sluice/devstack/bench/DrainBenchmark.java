@@ -69,8 +69,8 @@ public final class DrainBenchmark {
     private void run() throws Exception {
         System.out.printf("%nSluice drain benchmark (run %s): upstream latency %d ms, RPM case %,d rpm, TPM case %,d tpm%n",
                 runId, options.latencyMillis(), options.requestsPerMinute(), options.tokensPerMinute());
-        System.out.println("Figures are the upstream simulator's own counters. Steady state excludes the first minute's"
-                + " burst (the upstream's bucket starts full) and the tail after 90 % of the jobs.");
+        System.out.println("Figures are the upstream simulator's own counters. Steady state starts when the upstream's"
+                + " bucket (full at the start) is empty and ends when 90 % of the jobs are done.");
         System.out.printf("%n%-26s %9s %11s %13s %8s %13s %6s %5s %8s%n", "scenario", "limit", "req/min",
                 "tokens/min", "util.", "429s", "dupl.", "lost", "wall");
         for (String limitCase : List.of("rpm", "tpm")) {
@@ -96,7 +96,8 @@ public final class DrainBenchmark {
 
     /** One scenario's figures. {@code limit} is the binding limit; rates are per minute in steady state. */
     private record Result(String name, String limitCase, long limit, double requestsPerMinute, double tokensPerMinute,
-                          long calls, long rateLimited, long duplicates, long lost, Duration wall, boolean windowOk) {
+                          long calls, long rateLimited, long duplicates, long lost, Duration wall, boolean windowOk,
+                          Duration window) {
 
         double utilisation() {
             return ("rpm".equals(limitCase) ? requestsPerMinute : tokensPerMinute) / limit;
@@ -145,13 +146,24 @@ public final class DrainBenchmark {
         SimulatorStats first = samples.get(0).stats();
         SimulatorStats last = samples.get(samples.size() - 1).stats();
         long limit = "rpm".equals(limitCase) ? options.requestsPerMinute() : options.tokensPerMinute();
-        long burst = limit;
+        // steady state starts once the upstream's bucket is (nearly) empty: it starts full (one minute's worth) and
+        // refills at the limit, so that is when what was spent reaches the limit plus the refill since the first answer
         UpstreamTimeline.Sample from = null;
         UpstreamTimeline.Sample to = null;
+        Long firstAnswerAt = null;
+        Long nearlyEmptyAt = null;
         for (UpstreamTimeline.Sample sample : samples) {
             long done = sample.stats().succeeded() - first.succeeded();
             long spent = "rpm".equals(limitCase) ? done : sample.stats().chargedTokens() - first.chargedTokens();
-            if (from == null && spent >= burst && sample.atNanos() > samples.get(0).atNanos()) {
+            if (firstAnswerAt == null && done > 0) {
+                firstAnswerAt = sample.atNanos();
+            }
+            double refilled = firstAnswerAt == null ? 0 : limit * (sample.atNanos() - firstAnswerAt) / 60e9;
+            // nearly empty (batch jobs never take the last 5 %), then 10 s more for what is left to go
+            if (nearlyEmptyAt == null && firstAnswerAt != null && spent >= 0.9 * limit + refilled) {
+                nearlyEmptyAt = sample.atNanos();
+            }
+            if (from == null && nearlyEmptyAt != null && sample.atNanos() - nearlyEmptyAt >= 10e9) {
                 from = sample;
             }
             if (to == null && done >= jobCount * 9L / 10) {
@@ -168,7 +180,8 @@ public final class DrainBenchmark {
         }
         return new Result(name, limitCase, limit, requestsPerMinute, tokensPerMinute,
                 last.chatRequests() - first.chatRequests(), last.rateLimited() - first.rateLimited(),
-                last.duplicatePaidCalls() - first.duplicatePaidCalls(), lost, wall, windowOk);
+                last.duplicatePaidCalls() - first.duplicatePaidCalls(), lost, wall, windowOk,
+                windowOk ? Duration.ofNanos(to.atNanos() - from.atNanos()) : Duration.ZERO);
     }
 
     private void report(Result result) {
@@ -177,7 +190,9 @@ public final class DrainBenchmark {
         System.out.printf("%-26s %,9d %,11.0f %,13.0f %7.1f%% %13s %6d %5d %7.1fs%s%n",
                 shortName(result.name()), result.limit(), result.requestsPerMinute(), result.tokensPerMinute(),
                 100 * result.utilisation(), calls, result.duplicates(), result.lost(),
-                result.wall().toMillis() / 1000.0, result.windowOk() ? "" : "  (steady window too short: more jobs)");
+                result.wall().toMillis() / 1000.0, result.windowOk()
+                        ? String.format("  (steady %.0f s)", result.window().toMillis() / 1000.0)
+                        : "  (steady window too short: more jobs)");
         machineLines.add(String.format("BENCH drain scenario=%s case=%s limit=%d rpm=%.0f tpm=%.0f utilisation=%.3f "
                         + "calls=%d rate_limited=%d duplicates=%d lost=%d wall_s=%.1f",
                 shortName(result.name()).replace(' ', '_'), result.limitCase(), result.limit(),
@@ -247,14 +262,14 @@ public final class DrainBenchmark {
                         "tpm".equals(limitCase) ? options.tokensPerMinute() : 0);
     }
 
-    /** Enough jobs for the first minute's burst plus the steady-state window. */
+    /** Enough jobs to empty the upstream's full bucket (one minute's worth), refill included, then run steadily. */
     private List<ObjectNode> jobs(String limitCase, String model) {
         List<ObjectNode> jobs = new ArrayList<>();
         boolean rpm = "rpm".equals(limitCase);
         int maxTokens = rpm ? 16 : 100;
         String padding = rpm ? "" : " please summarise the flow of water through a sluice gate in detail".repeat(8);
         int perMinute = rpm ? (int) options.requestsPerMinute() : (int) (options.tokensPerMinute() / 220);
-        int count = perMinute + perMinute * options.steadySeconds() / 60;
+        int count = 2 * perMinute + perMinute * Math.max(0, options.steadySeconds() - 20) / 60;
         for (int index = 0; index < count; index++) {
             jobs.add(job(model, "drain " + limitCase + " " + index + " " + runId + padding, maxTokens));
         }

@@ -69,7 +69,8 @@ public class ResponseCache {
                 errors.increment();
                 log.warn("could not store a response in the cache: {}", failure.toString());
             }
-            lock(flight.key()).deleteAsync().whenComplete((deleted, lockFailure) -> {
+            // only our own flight: if it expired and another job leads now, its lock stays
+            lock(flight.key()).compareAndSetAsync(flight.owner(), null).whenComplete((deleted, lockFailure) -> {
                 if (lockFailure != null) {
                     log.debug("could not release a cache flight (it expires by itself): {}", lockFailure.toString());
                 }
@@ -86,15 +87,19 @@ public class ResponseCache {
                 return CompletableFuture.completedFuture(null);
             }
             return lock(flight.key()).setIfAbsentAsync(flight.owner(), properties.flightTimeout())
-                    .toCompletableFuture().thenAccept(leads -> {
-                        if (leads || System.nanoTime() > deadline) {
-                            misses.increment();
-                            result.complete(new Lookup.Miss(leads ? flight : null));
-                        } else {
-                            long next = Math.min(LONGEST_POLL_MILLIS, pollMillis * 2);
-                            timer.schedule(() -> readOrLead(flight, next, deadline, true, result), pollMillis,
-                                    TimeUnit.MILLISECONDS);
+                    .toCompletableFuture().thenCompose(leads -> {
+                        if (leads) {
+                            return leadUnlessJustStored(flight, waited, result);
                         }
+                        return lock(flight.key()).getAsync().toCompletableFuture().thenCompose(holder -> {
+                            if (flight.owner().equals(holder)) {
+                                // our own flight, left by a worker that stopped while leading it (the job was
+                                // redelivered to us): take it over instead of waiting for ourselves
+                                return leadUnlessJustStored(flight, waited, result);
+                            }
+                            followOrGiveUp(flight, pollMillis, deadline, result);
+                            return CompletableFuture.completedFuture(null);
+                        });
                     });
         }).whenComplete((ignored, failure) -> {
             if (failure != null && !result.isDone()) {
@@ -102,6 +107,36 @@ public class ResponseCache {
                 log.warn("response cache unreachable, sending the job upstream: {}", failure.toString());
                 result.complete(new Lookup.Miss(null));
             }
+        });
+    }
+
+    /** Another job leads: look again soon (backing off), or go upstream unled once the wait is over. */
+    private void followOrGiveUp(Lookup.Flight flight, long pollMillis, long deadline,
+                                CompletableFuture<Lookup> result) {
+        if (System.nanoTime() > deadline) {
+            misses.increment();
+            result.complete(new Lookup.Miss(null));
+        } else {
+            long next = Math.min(LONGEST_POLL_MILLIS, pollMillis * 2);
+            timer.schedule(() -> readOrLead(flight, next, deadline, true, result), pollMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Won the flight lock, but the previous leader may have stored its answer and released the lock between our
+     * read and our lock: read once more, so that answer is not paid for twice.
+     */
+    private CompletableFuture<Void> leadUnlessJustStored(Lookup.Flight flight, boolean waited,
+                                                         CompletableFuture<Lookup> result) {
+        return value(flight.key()).getAsync().toCompletableFuture().thenAccept(cached -> {
+            if (cached == null) {
+                misses.increment();
+                result.complete(new Lookup.Miss(flight));
+                return;
+            }
+            (waited ? followerHits : hits).increment();
+            result.complete(new Lookup.Hit(SluiceJson.mapper().readTree(cached)));
+            lock(flight.key()).compareAndSetAsync(flight.owner(), null);
         });
     }
 

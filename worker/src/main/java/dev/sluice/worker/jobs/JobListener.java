@@ -71,7 +71,8 @@ public class JobListener implements SmartLifecycle {
         this.processor = processor;
         this.properties = properties;
         this.stream = stream;
-        this.maxPollRecords = Math.min(100, stream.concurrency());
+        // a quarter of the limit per poll, so fetching goes on while jobs are in flight
+        this.maxPollRecords = Math.max(1, Math.min(100, stream.concurrency() / 4));
     }
 
     public int inFlight() {
@@ -218,7 +219,11 @@ public class JobListener implements SmartLifecycle {
         Instant deadline = Instant.now().plus(properties.shutdownTimeout());
         log.info("stopping: waiting up to {} for {} jobs in flight", properties.shutdownTimeout(), inFlight.get());
         while (inFlight.get() > 0 && Instant.now().isBefore(deadline)) {
-            kafka.poll(POLL); // keeps the membership alive while in-flight jobs finish; partitions are paused
+            try {
+                kafka.poll(POLL); // keeps the membership alive while in-flight jobs finish; partitions are paused
+            } catch (WakeupException e) {
+                // the wake-up from stop() can land here, outside the main loop's poll; draining goes on
+            }
             commit(kafka, false);
         }
         processor.stop();

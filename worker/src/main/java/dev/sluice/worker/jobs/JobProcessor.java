@@ -120,6 +120,10 @@ public class JobProcessor {
                     keyHealth.confirmUsable();
                 }
                 return classified;
+            }).exceptionally(failure -> {
+                // a bug or an unreadable key file must not leave the job hanging: it counts as a failed attempt
+                JobLogContext.run(job, () -> log.error("unexpected failure around the upstream call", failure));
+                return new Outcome.Retry("internal_error", String.valueOf(failure), null);
             });
             outcome.whenComplete((decided, failure) ->
                     cache.finish(flight, decided instanceof Outcome.Succeed succeed ? succeed.response() : null));

@@ -149,23 +149,32 @@ public class KeyHealth implements ReadinessDetail {
 
     /** Runs every probe interval: follows a pause another worker shared, and probes while paused. */
     private void checkSharedPause() {
-        if (isPaused()) {
-            probe();
-            return;
-        }
-        sharedPause().getAsync().whenComplete((shared, failure) -> {
-            if (failure != null) {
-                log.debug("could not read the shared key pause from Redis: {}", failure.toString());
-            } else if (shared != null) {
-                pause(new Outcome.PauseKey(0, shared, "paused by another worker after " + shared, null));
+        try {
+            if (isPaused()) {
+                probe();
+                return;
             }
-        });
+            sharedPause().getAsync().whenComplete((shared, failure) -> {
+                if (failure != null) {
+                    log.debug("could not read the shared key pause from Redis: {}", failure.toString());
+                } else if (shared != null) {
+                    pause(new Outcome.PauseKey(0, shared, "paused by another worker after " + shared, null));
+                }
+            });
+        } catch (RuntimeException e) {
+            // a periodic task that throws is never run again; this one must keep probing
+            log.warn("key check failed, trying again in {}: {}", probeInterval, e.toString());
+        }
     }
 
+    /**
+     * Paused: asks GET /models. Also in TRIAL: a trial job can end without an answer (cancelled, a cache hit, a
+     * timeout), so each successful probe hands the trial to the next waiting job until one gets an answer.
+     */
     private void probe() {
         boolean keyRotated;
         synchronized (this) {
-            if (state != State.PAUSED) {
+            if (state == State.USABLE) {
                 return;
             }
             keyRotated = !upstream.keyFingerprint().equals(pausedKeyFingerprint);
@@ -188,7 +197,7 @@ public class KeyHealth implements ReadinessDetail {
     private void startTrial() {
         CompletableFuture<Void> trial;
         synchronized (this) {
-            if (state != State.PAUSED) {
+            if (state == State.USABLE) {
                 return;
             }
             state = State.TRIAL;

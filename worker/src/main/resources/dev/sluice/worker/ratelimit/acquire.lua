@@ -13,12 +13,15 @@ for i = 3, #ARGV, 2 do
     save(KEYS[1], s, now)
     return { admitted, 0, s.tpm }
   end
+  -- never ask for more than a full bucket, or a large batch job would wait forever behind the reserve
+  local need_req = math.min(1 + reserve * s.rpm, s.rpm)
+  local need_tok = math.min(cost + reserve * s.tpm, s.tpm)
   local wait_us = 0
-  if s.rpm > 0 and s.req < 1 + reserve * s.rpm then
-    wait_us = math.max(wait_us, (1 + reserve * s.rpm - s.req) * 60000000 / s.rpm)
+  if s.rpm > 0 and s.req < need_req then
+    wait_us = math.max(wait_us, (need_req - s.req) * 60000000 / s.rpm)
   end
-  if s.tpm > 0 and s.tok < cost + reserve * s.tpm then
-    wait_us = math.max(wait_us, (cost + reserve * s.tpm - s.tok) * 60000000 / s.tpm)
+  if s.tpm > 0 and s.tok < need_tok then
+    wait_us = math.max(wait_us, (need_tok - s.tok) * 60000000 / s.tpm)
   end
   if wait_us > 0 then
     save(KEYS[1], s, now)

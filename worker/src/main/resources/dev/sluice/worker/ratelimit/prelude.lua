@@ -32,5 +32,6 @@ local function save(key, s, now)
   redis.call('HSET', key, 'req', string.format('%.6f', s.req), 'tok', string.format('%.6f', s.tok),
     'at', string.format('%.0f', now), 'cool_until', string.format('%.0f', s.cool),
     'learned_rpm', string.format('%.0f', s.learned_rpm), 'learned_tpm', string.format('%.0f', s.learned_tpm))
-  redis.call('PEXPIRE', key, 3600000)
+  -- learned limits outlive a quiet night: a week
+  redis.call('PEXPIRE', key, 604800000)
 end

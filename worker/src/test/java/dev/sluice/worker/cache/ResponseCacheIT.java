@@ -20,10 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
+import dev.sluice.worker.testing.RedisClients;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -38,8 +36,8 @@ class ResponseCacheIT {
 
     @BeforeAll
     static void connect() {
-        firstWorker = redisson("redis://127.0.0.1:6379");
-        secondWorker = redisson("redis://127.0.0.1:6379");
+        firstWorker = RedisClients.connect(RedisClients.LOCAL);
+        secondWorker = RedisClients.connect(RedisClients.LOCAL);
         timer = Executors.newScheduledThreadPool(2);
     }
 
@@ -105,8 +103,21 @@ class ResponseCacheIT {
     }
 
     @Test
+    void aRedeliveredJobTakesOverTheFlightItsStoppedWorkerLeft() throws Exception {
+        ResponseCache stoppedWorker = new ResponseCache(firstWorker, ON, timer, new SimpleMeterRegistry());
+        ResponseCache newWorker = new ResponseCache(secondWorker, ON, timer, new SimpleMeterRegistry());
+        JobSubmitted job = job(TenantId.newId(), "redelivered " + UUID.randomUUID(), null);
+        assertThat(((Lookup.Miss) stoppedWorker.lookup(job).join()).flight()).isNotNull();
+
+        Lookup again = newWorker.lookup(job).get(5, TimeUnit.SECONDS);
+
+        assertThat(again).isInstanceOf(Lookup.Miss.class);
+        assertThat(((Lookup.Miss) again).flight()).isNotNull();
+    }
+
+    @Test
     void withRedisUnreachableEveryJobGoesUpstream() throws Exception {
-        RedissonClient unreachable = redisson("redis://127.0.0.1:1");
+        RedissonClient unreachable = RedisClients.connect(RedisClients.UNREACHABLE);
         try {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             ResponseCache cache = new ResponseCache(unreachable, ON, timer, meters);
@@ -134,13 +145,5 @@ class ResponseCacheIT {
 
     private static JsonNode response(String id) {
         return SluiceJson.mapper().createObjectNode().put("id", id);
-    }
-
-    private static RedissonClient redisson(String address) {
-        Config config = new Config();
-        config.setLazyInitialization(true);
-        config.setCodec(StringCodec.INSTANCE);
-        config.useSingleServer().setAddress(address).setTimeout(500).setConnectTimeout(500).setRetryAttempts(0);
-        return Redisson.create(config);
     }
 }

@@ -17,10 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
+import dev.sluice.worker.testing.RedisClients;
 
 /**
  * The shared budget against the real Redis on localhost: two clients stand for two worker processes.
@@ -33,8 +31,8 @@ class UpstreamBudgetIT {
 
     @BeforeAll
     static void connect() {
-        firstWorker = redisson("redis://127.0.0.1:6379");
-        secondWorker = redisson("redis://127.0.0.1:6379");
+        firstWorker = RedisClients.connect(RedisClients.LOCAL);
+        secondWorker = RedisClients.connect(RedisClients.LOCAL);
         timer = Executors.newScheduledThreadPool(2);
     }
 
@@ -81,6 +79,14 @@ class UpstreamBudgetIT {
         UpstreamBudget budget = new UpstreamBudget(firstWorker, limits(key, 100, 1_000));
 
         assertThat(budget.acquire(key, 1_001, 0).join()).isEqualTo(new Admission.TooLarge(1_000));
+    }
+
+    @Test
+    void aBatchJobNeedingMostOfTheTokenLimitIsNotHeldBackForeverByTheReserve() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(firstWorker, limits(key, 100, 1_000));
+
+        assertThat(budget.acquire(key, 980, 0.05).join()).isEqualTo(new Admission.Granted());
     }
 
     @Test
@@ -145,7 +151,7 @@ class UpstreamBudgetIT {
 
     @Test
     void withRedisUnreachableTheGateAdmitsNothing() {
-        RedissonClient unreachable = redisson("redis://127.0.0.1:1");
+        RedissonClient unreachable = RedisClients.connect(RedisClients.UNREACHABLE);
         try {
             BudgetKey key = freshKey();
             RateLimitProperties limits = limits(key, 0, 0);
@@ -188,13 +194,5 @@ class UpstreamBudgetIT {
                                             long remainingTokens) {
         return new RateLimitHeaders(OptionalLong.of(limitRequests), OptionalLong.of(limitTokens),
                 OptionalLong.of(remainingRequests), OptionalLong.of(remainingTokens));
-    }
-
-    private static RedissonClient redisson(String address) {
-        Config config = new Config();
-        config.setLazyInitialization(true);
-        config.setCodec(StringCodec.INSTANCE);
-        config.useSingleServer().setAddress(address).setTimeout(500).setConnectTimeout(500).setRetryAttempts(0);
-        return Redisson.create(config);
     }
 }
