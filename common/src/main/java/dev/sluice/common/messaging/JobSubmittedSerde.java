@@ -1,5 +1,6 @@
 package dev.sluice.common.messaging;
 
+import tools.jackson.databind.JsonNode;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.json.SluiceJson;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -23,14 +24,23 @@ public final class JobSubmittedSerde {
         if (bytes == null) {
             throw new UnreadableRecordException("the record has no value");
         }
+        JsonNode tree;
+        try {
+            tree = SluiceJson.mapper().readTree(bytes);
+        } catch (RuntimeException e) {
+            throw new UnreadableRecordException("the record is not JSON: " + e.getMessage(), e);
+        }
+        // the version first: a record from a newer Sluice is named as such, not as a broken job
+        JsonNode version = tree == null ? null : tree.get("schema_version");
+        if (version == null || !version.isIntegralNumber() || version.asInt() != JobSubmitted.CURRENT_SCHEMA_VERSION) {
+            throw new UnreadableRecordException("unknown schema version " + version + " (this worker reads "
+                    + JobSubmitted.CURRENT_SCHEMA_VERSION + ")");
+        }
         JobSubmitted job;
         try {
-            job = SluiceJson.mapper().readValue(bytes, JobSubmitted.class);
+            job = SluiceJson.mapper().treeToValue(tree, JobSubmitted.class);
         } catch (RuntimeException e) {
             throw new UnreadableRecordException("the record is not a JobSubmitted: " + e.getMessage(), e);
-        }
-        if (job.schemaVersion() != JobSubmitted.CURRENT_SCHEMA_VERSION) {
-            throw new UnreadableRecordException("unknown schema version " + job.schemaVersion());
         }
         return job;
     }
