@@ -38,7 +38,7 @@ public class JobIntake {
     private final KafkaTemplate<String, JobSubmitted> kafka;
     private final ApiProperties properties;
 
-    JobIntake(Jdbi jdbi, KafkaTemplate<String, JobSubmitted> kafka, ApiProperties properties) {
+    public JobIntake(Jdbi jdbi, KafkaTemplate<String, JobSubmitted> kafka, ApiProperties properties) {
         this.jdbi = jdbi;
         this.kafka = kafka;
         this.properties = properties;
