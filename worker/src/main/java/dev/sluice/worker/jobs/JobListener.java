@@ -27,8 +27,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -125,12 +128,30 @@ public class JobListener implements SmartLifecycle {
                 try {
                     throttle(kafka);
                     ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
+                    Set<TopicPartition> rewound = new HashSet<>();
                     for (ConsumerRecord<byte[], byte[]> record : records) {
-                        handle(record);
+                        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                        if (rewound.contains(partition)) {
+                            continue;
+                        }
+                        try {
+                            handle(record);
+                        } catch (RuntimeException e) {
+                            // never skip a record: poll it (and the rest of its partition) again
+                            log.error("could not take record {}@{}; it will be polled again", partition,
+                                    record.offset(), e);
+                            kafka.seek(partition, record.offset());
+                            rewound.add(partition);
+                        }
                     }
                     commit(kafka, false);
                 } catch (WakeupException e) {
                     // stop() woke us up; the loop condition ends it
+                } catch (RuntimeException e) {
+                    // one failed poll or commit must not end the listener: what was not handled is polled again,
+                    // what was not committed is committed by a later round
+                    log.error("{} job listener: poll round failed, going on in 1 s", stream.name(), e);
+                    pauseAfterFailure();
                 }
             }
             drain(kafka);
@@ -156,8 +177,7 @@ public class JobListener implements SmartLifecycle {
         try {
             job = JobSubmittedSerde.read(record.value());
         } catch (JobSubmittedSerde.UnreadableRecordException e) {
-            deadLetter(record, e.getMessage());
-            partitionProgress.finished(record.offset());
+            deadLetter(record, e.getMessage(), partitionProgress);
             return;
         }
         inFlight.incrementAndGet();
@@ -235,7 +255,12 @@ public class JobListener implements SmartLifecycle {
         log.info("job listener stopped with {} jobs unfinished (they will be redelivered)", inFlight.get());
     }
 
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+    /**
+     * Sends an unreadable record to the dead-letter topic; its offset counts as done only once Kafka has the letter.
+     * If the send fails (Kafka trouble) it is tried again every 5 s while the listener runs; the partition's commit
+     * waits for it, so a restart in between redelivers the record and it is dead-lettered then.
+     */
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, PartitionProgress partitionProgress) {
         ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.JOBS_DEAD_LETTER, null, record.key(), record.value());
         for (Header header : record.headers()) {
             letter.headers().add(header);
@@ -246,14 +271,35 @@ public class JobListener implements SmartLifecycle {
         letter.headers().add(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP, ByteBuffer.allocate(8).putLong(record.timestamp()).array());
         letter.headers().add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, reason.getBytes(StandardCharsets.UTF_8));
         letter.headers().add(Headers.DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        sendDeadLetter(record, letter, reason, partitionProgress);
+    }
+
+    private void sendDeadLetter(ConsumerRecord<byte[], byte[]> record, ProducerRecord<byte[], byte[]> letter,
+                                String reason, PartitionProgress partitionProgress) {
+        CompletableFuture<?> sent;
         try {
-            deadLetters.send(letter).get(30, TimeUnit.SECONDS);
-            log.error("dead-lettered record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+            sent = deadLetters.send(letter);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                log.error("dead-lettered record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+                partitionProgress.finished(record.offset());
+            } else if (running) {
+                log.warn("could not dead-letter record {}-{}@{}, trying again in 5 s: {}", record.topic(),
+                        record.partition(), record.offset(), failure.toString());
+                CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS)
+                        .execute(() -> sendDeadLetter(record, letter, reason, partitionProgress));
             }
-            throw new IllegalStateException("cannot dead-letter record " + record.partition() + "@" + record.offset(), e);
+        });
+    }
+
+    private static void pauseAfterFailure() {
+        try {
+            TimeUnit.SECONDS.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
