@@ -86,9 +86,7 @@ public class KeyHealth implements ReadinessDetail {
             started = state == State.USABLE;
             state = State.PAUSED;
             trialOut = false;
-            if (started || reason == null) {
-                reason = newReason;
-            }
+            reason = newReason; // the latest refusal: a key revoked while over quota shows 401, not the old 429
             pausedKeyFingerprint = upstream.keyFingerprint();
         }
         if (started) {
@@ -141,9 +139,10 @@ public class KeyHealth implements ReadinessDetail {
     public synchronized String describe() {
         return switch (state) {
             case USABLE -> "usable";
-            case PAUSED -> "PAUSED since " + reason.since() + ": " + reason.status() + " " + reason.code() + " ("
+            case PAUSED -> "PAUSED, last refused at " + reason.since() + ": " + reason.status() + " " + reason.code() + " ("
                     + reason.message() + "); jobs stay queued";
-            case TRIAL -> "trial: a probe succeeded, one job is testing the key";
+            case TRIAL -> "PAUSED, on trial: a probe succeeded and one job is testing the key; last refused at "
+                    + reason.since() + ": " + reason.status() + " " + reason.code() + " (" + reason.message() + ")";
         };
     }
 
