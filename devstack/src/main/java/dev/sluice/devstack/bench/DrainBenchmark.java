@@ -32,6 +32,7 @@ public final class DrainBenchmark {
 
     private static final JsonMapper JSON = SluiceJson.mapper();
     private static final String WORKER_GROUP = "sluice-workers";
+    private static final String ADMIN_TOKEN = "bench-admin-" + UUID.randomUUID();
 
     private final DrainOptions options;
     private final SluiceStack stack;
@@ -58,7 +59,8 @@ public final class DrainBenchmark {
         env.put("SLUICE_DATA_DIR", Path.of(System.getProperty("java.io.tmpdir"), "sluice-drain-" + UUID.randomUUID())
                 .toString());
         StackSettings settings = StackSettings.fromEnvironment(env)
-                .withExtraProperties(Map.of("sluice.upstream.name", "bench-standalone"));
+                .withExtraProperties(Map.of("sluice.upstream.name", "bench-standalone",
+                        "sluice.tenants.admin-token", ADMIN_TOKEN));
         try (SluiceStack stack = SluiceStack.start(settings)) {
             stack.stopWorker();
             new DrainBenchmark(options, stack).run();
@@ -86,6 +88,9 @@ public final class DrainBenchmark {
         }
         if (options.capacityJobs() > 0 && options.scenarios().contains("capacity")) {
             capacity();
+        }
+        if (options.scenarios().contains("fairness")) {
+            fairness();
         }
         if (options.cacheJobs() > 0 && options.scenarios().contains("cache")) {
             cache();
@@ -253,6 +258,79 @@ public final class DrainBenchmark {
             machineLines.add(String.format("BENCH drain scenario=cache jobs=%d distinct=%d upstream_calls=%d "
                     + "identical_100_calls=%d lost=%d", jobs.size(), distinct, halfRepeated, identicalCalls, lost));
         }
+    }
+
+    /**
+     * One tenant's 20,000-job batch, and in the middle of it another tenant's single jobs, one every 250 ms: how
+     * long does a single job wait (completed_at - created_at) while the batch drains?
+     */
+    private void fairness() throws Exception {
+        String model = "bench-fairness-" + runId;
+        simulator.behaviour().resetToDefaults().setAcceptAnyModel(true)
+                .setLatency(Duration.ofMillis(options.latencyMillis()));
+        SluiceHttp otherTenant = new SluiceHttp(HttpClient.newHttpClient(), stack.apiUrl(),
+                new ApiKey(newTenantKey()), JSON);
+        List<ObjectNode> batch = new ArrayList<>();
+        for (int index = 0; index < 20_000; index++) {
+            batch.add(job(model, "fairness bulk " + index + " " + runId, 16));
+        }
+        Map<String, String> env = workerEnvironment(model, options.bulkConcurrency(), false);
+        try (WorkerProcesses workers = WorkerProcesses.start(1, env, logDirectory().resolve(model))) {
+            awaitGroupMembers(1);
+            long started = System.nanoTime();
+            Thread drain = new Thread(() -> {
+                try {
+                    submitAndAwait(batch);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "bench-fairness-batch");
+            drain.start();
+            TimeUnit.SECONDS.sleep(10);
+            List<String> singles = new ArrayList<>();
+            for (int index = 0; index < 40; index++) {
+                SluiceHttp.Reply reply = otherTenant.submit(JSON.writeValueAsBytes(
+                        job(model, "fairness single " + index + " " + runId, 16)));
+                singles.add(reply.body().path("id").asString());
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+            List<Long> waits = new ArrayList<>();
+            for (String id : singles) {
+                JsonNode job = otherTenant.getJob(id).body();
+                while (!job.path("status").asString().equals("succeeded") && drain.isAlive()) {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                    job = otherTenant.getJob(id).body();
+                }
+                waits.add(Duration.between(java.time.Instant.parse(job.path("created_at").asString()),
+                        java.time.Instant.parse(job.path("completed_at").asString())).toMillis());
+            }
+            boolean batchStillRunning = drain.isAlive();
+            drain.join();
+            double batchSeconds = (System.nanoTime() - started) / 1e9;
+            Collections.sort(waits);
+            long p50 = waits.get(waits.size() / 2);
+            long p95 = waits.get((int) Math.ceil(waits.size() * 0.95) - 1);
+            System.out.printf("%nfairness: 40 single jobs of another tenant, submitted 10 s into a 20,000-job batch "
+                            + "(batch took %.0f s; singles all done %s it ended): wait p50 %d ms, p95 %d ms, max %d ms "
+                            + "(upstream latency %d ms)%n", batchSeconds, batchStillRunning ? "before" : "after",
+                    p50, p95, waits.get(waits.size() - 1), options.latencyMillis());
+            machineLines.add(String.format("BENCH drain scenario=fairness batch_jobs=20000 batch_s=%.0f "
+                    + "single_wait_p50_ms=%d single_wait_p95_ms=%d", batchSeconds, p50, p95));
+        }
+    }
+
+    private String newTenantKey() throws Exception {
+        java.net.http.HttpResponse<String> created = HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(stack.apiUrl().resolve("/admin/tenants"))
+                        .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"name\":\"bench-" + runId + "\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("cannot create a second tenant: " + created.body());
+        }
+        return JSON.readTree(created.body()).path("api_key").asString();
     }
 
     private void configureUpstream(String limitCase) {
