@@ -1,8 +1,13 @@
 package dev.sluice.api.problems;
 
+import dev.sluice.common.correlation.Correlation;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.slf4j.MDC;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
 import java.util.List;
@@ -76,5 +81,17 @@ public final class Problems {
 
     private static ErrorResponseException exception(HttpStatus status, URI type, String title, String detail) {
         return new ErrorResponseException(status, problem(status, type, title, detail), null);
+    }
+
+    /**
+     * Writes a problem straight to the response, for servlet filters that answer before any controller (and so
+     * before {@code ProblemHandler}) is reached; adds the request's correlation id like the handler does.
+     */
+    public static void write(HttpServletResponse response, JsonMapper json, ProblemDetail problem)
+            throws IOException {
+        problem.setProperty("correlation_id", MDC.get(Correlation.CORRELATION_ID));
+        response.setStatus(problem.getStatus());
+        response.setContentType("application/problem+json");
+        json.writeValue(response.getOutputStream(), problem);
     }
 }

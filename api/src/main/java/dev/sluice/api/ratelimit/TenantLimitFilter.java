@@ -2,14 +2,12 @@ package dev.sluice.api.ratelimit;
 
 import dev.sluice.api.problems.Problems;
 import dev.sluice.api.tenants.AuthenticatedTenant;
-import dev.sluice.common.correlation.Correlation;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.OptionalLong;
-import org.slf4j.MDC;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -52,10 +50,7 @@ class TenantLimitFilter extends OncePerRequestFilter {
         ProblemDetail problem = Problems.problem(HttpStatus.TOO_MANY_REQUESTS, Problems.RATE_LIMITED,
                 "Too many requests", "this tenant may submit " + limiter.limitOf(tenant)
                         + " requests per minute; nothing was accepted, retry after " + retryAfter.getAsLong() + " s");
-        problem.setProperty("correlation_id", MDC.get(Correlation.CORRELATION_ID));
-        response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
         response.setHeader("Retry-After", Long.toString(retryAfter.getAsLong()));
-        response.setContentType("application/problem+json");
-        json.writeValue(response.getOutputStream(), problem);
+        Problems.write(response, json, problem);
     }
 }

@@ -13,7 +13,6 @@ import org.slf4j.MDC;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -91,11 +90,8 @@ class ApiKeyAuthFilter extends OncePerRequestFilter {
     }
 
     private void reject(HttpServletResponse response, String detail) throws IOException {
-        ProblemDetail problem = Problems.problem(HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized", detail);
-        problem.setProperty("correlation_id", MDC.get(Correlation.CORRELATION_ID));
-        response.setStatus(HttpStatus.UNAUTHORIZED.value());
         response.setHeader("WWW-Authenticate", "Bearer");
-        response.setContentType("application/problem+json");
-        json.writeValue(response.getOutputStream(), problem);
+        Problems.write(response, json,
+                Problems.problem(HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized", detail));
     }
 }
