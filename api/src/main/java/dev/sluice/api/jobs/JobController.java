@@ -77,7 +77,7 @@ class JobController {
         int cancelled = jdbi.withExtension(JobDao.class, dao -> dao.cancel(job.id(), tenant.value()));
         JobRecord now = find(id, tenant, response);
         if (cancelled == 0) {
-            throw Problems.conflict("job " + id + " is " + now.status() + "; only a queued job can be cancelled");
+            throw Problems.conflict("job " + id + " is " + now.status() + "; it has already ended and cannot be cancelled");
         }
         return JobView.of(now);
     }

@@ -9,9 +9,10 @@ import java.util.Map;
  * removed) and Sluice's fields; {@code cache} is false when the caller opted out of the response cache.
  */
 public record JobDraft(ObjectNode request, Map<String, String> metadata, String webhookUrl, String customId,
-                       boolean cache) {
+                       boolean cache, Deadline deadline) {
 
     public JobDraft {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        deadline = deadline == null ? Deadline.DEFAULT : deadline;
     }
 }

@@ -5,11 +5,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Checks one job body (a Chat Completions request plus Sluice's fields) and says everything that is
@@ -18,7 +24,9 @@ import java.util.Set;
 public final class JobRequestValidator {
 
     static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
-    private static final Set<String> SLUICE_FIELDS = Set.of("metadata", "webhook_url", "custom_id", "cache");
+    private static final Set<String> SLUICE_FIELDS = Set.of("metadata", "webhook_url", "custom_id", "cache",
+            "deadline", "completion_window");
+    private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,6})([smh])");
 
     private final int maxTokensCap;
 
@@ -78,12 +86,63 @@ public final class JobRequestValidator {
                 cache = cacheNode.booleanValue();
             }
         }
+        Deadline deadline = checkDeadline(body, prefix, problems);
         if (!problems.isEmpty()) {
             return new Validated(null, problems);
         }
         ObjectNode upstreamRequest = ((ObjectNode) body).deepCopy();
         upstreamRequest.remove(SLUICE_FIELDS);
-        return new Validated(new JobDraft(upstreamRequest, metadata, webhookUrl, customId, cache), problems);
+        return new Validated(new JobDraft(upstreamRequest, metadata, webhookUrl, customId, cache, deadline), problems);
+    }
+
+    /** {@code deadline} (RFC 3339 time) or {@code completion_window} ("90s", "30m", "24h"), not both; at most 7 days. */
+    private static Deadline checkDeadline(JsonNode body, String prefix, List<FieldProblem> problems) {
+        JsonNode at = body.get("deadline");
+        JsonNode window = body.get("completion_window");
+        boolean hasAt = at != null && !at.isNull();
+        boolean hasWindow = window != null && !window.isNull();
+        if (hasAt && hasWindow) {
+            problems.add(new FieldProblem(prefix + "deadline", "give either deadline or completion_window, not both"));
+            return null;
+        }
+        if (hasAt) {
+            Instant instant;
+            try {
+                instant = at.isString() ? OffsetDateTime.parse(at.stringValue()).toInstant() : null;
+            } catch (DateTimeParseException e) {
+                instant = null;
+            }
+            Instant now = Instant.now();
+            if (instant == null) {
+                problems.add(new FieldProblem(prefix + "deadline", "must be an RFC 3339 time with an offset, like 2026-11-24T12:00:00Z"));
+            } else if (!instant.isAfter(now)) {
+                problems.add(new FieldProblem(prefix + "deadline", "is in the past"));
+            } else if (instant.isAfter(now.plus(Deadline.LONGEST_WINDOW))) {
+                problems.add(new FieldProblem(prefix + "deadline", "must be at most 7 days ahead"));
+            } else {
+                return new Deadline(instant, null);
+            }
+            return null;
+        }
+        if (hasWindow) {
+            Matcher matcher = window.isString() ? WINDOW.matcher(window.stringValue()) : null;
+            if (matcher == null || !matcher.matches()) {
+                problems.add(new FieldProblem(prefix + "completion_window", "must be a duration like \"90s\", \"30m\" or \"24h\""));
+                return null;
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            Duration duration = switch (matcher.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+            if (duration.compareTo(Deadline.LONGEST_WINDOW) > 0) {
+                problems.add(new FieldProblem(prefix + "completion_window", "must be at most 7 days (168h)"));
+                return null;
+            }
+            return new Deadline(null, duration);
+        }
+        return Deadline.DEFAULT;
     }
 
     private static void checkModel(JsonNode model, String prefix, List<FieldProblem> problems) {

@@ -54,7 +54,7 @@ public class JobSubmitter {
             JobDraft withBatchDefaults = new JobDraft(draft.request(),
                     draft.metadata().isEmpty() ? metadata : draft.metadata(),
                     draft.webhookUrl() == null ? webhookUrl : draft.webhookUrl(),
-                    draft.customId(), draft.cache());
+                    draft.customId(), draft.cache(), draft.deadline());
             jobs.add(toMessage(JobId.newId(), tenantId, batchId, index, withBatchDefaults, now));
         }
         BatchRecord batch = new BatchRecord(batchId.value(), tenantId.value(), drafts.size(),
@@ -67,6 +67,7 @@ public class JobSubmitter {
     private static JobSubmitted toMessage(JobId jobId, TenantId tenantId, BatchId batchId, Integer batchIndex,
                                           JobDraft draft, Instant now) {
         return new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, jobId, tenantId, batchId, batchIndex,
-                draft.customId(), draft.request(), draft.metadata(), draft.webhookUrl(), now, draft.cache());
+                draft.customId(), draft.request(), draft.metadata(), draft.webhookUrl(), now, draft.cache(),
+                draft.deadline().resolve(now));
     }
 }

@@ -7,25 +7,34 @@ import tools.jackson.databind.JsonNode;
 
 import java.time.Instant;
 
-/** A job as callers see it on GET /v1/jobs/{id}. */
+/**
+ * A job as callers see it on GET /v1/jobs/{id}. {@code attempts} counts upstream calls started,
+ * {@code failed_attempts} those that failed; {@code history} has one entry per failed attempt (time, code, message)
+ * and per replay; {@code next_attempt_at} is set while the job waits for a retry.
+ */
 public record JobView(String id,
                       String object,
                       String status,
                       Instant createdAt,
                       Instant startedAt,
                       Instant completedAt,
+                      Instant deadline,
+                      Instant nextAttemptAt,
                       int attempts,
+                      int failedAttempts,
                       JsonNode metadata,
                       String customId,
                       String batchId,
                       JsonNode result,
-                      JsonNode error) {
+                      JsonNode error,
+                      JsonNode history) {
 
     public static JobView of(JobRecord job) {
         return new JobView(job.jobId().toString(), "job", job.status(), job.createdAt(), job.startedAt(),
-                job.completedAt(), job.attempts(), parse(job.metadata()), job.customId(),
+                job.completedAt(), job.deadline(), job.nextAttemptAt(), job.attempts(), job.failedAttempts(),
+                parse(job.metadata()), job.customId(),
                 job.batchId() == null ? null : new BatchId(job.batchId()).toString(),
-                parse(job.result()), parse(job.error()));
+                parse(job.result()), parse(job.error()), parse(job.history()));
     }
 
     private static JsonNode parse(String json) {

@@ -2,7 +2,6 @@ package dev.sluice.api.tenants;
 
 import dev.sluice.api.problems.FieldProblem;
 import dev.sluice.api.problems.Problems;
-import dev.sluice.common.secrets.Secret;
 import dev.sluice.common.tenants.TenantId;
 import dev.sluice.common.tenants.TenantRegistry;
 import dev.sluice.common.tenants.TenantRegistry.CreatedTenant;
@@ -17,10 +16,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Creates tenants. Authorised by the admin token (SLUICE_ADMIN_TOKEN or SLUICE_ADMIN_TOKEN_FILE). */
@@ -40,11 +36,11 @@ class AdminController {
     }
 
     private final TenantRegistry tenants;
-    private final Optional<Secret> adminToken;
+    private final AdminAuthorization admin;
 
-    AdminController(TenantRegistry tenants, TenantsProperties properties) {
+    AdminController(TenantRegistry tenants, AdminAuthorization admin) {
         this.tenants = tenants;
-        this.adminToken = Secret.fromFileOrValue(properties.adminTokenFile(), properties.adminToken());
+        this.admin = admin;
     }
 
     @PostMapping("/admin/tenants")
@@ -95,14 +91,6 @@ class AdminController {
     }
 
     private void authorize(String authorization) {
-        if (adminToken.isEmpty()) {
-            throw Problems.forbidden("the admin API is disabled: set SLUICE_ADMIN_TOKEN or SLUICE_ADMIN_TOKEN_FILE");
-        }
-        String presented = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7).strip() : "";
-        boolean matches = MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
-                adminToken.get().reveal().getBytes(StandardCharsets.UTF_8));
-        if (!matches) {
-            throw Problems.unauthorized("missing or wrong admin token");
-        }
+        admin.authorize(authorization);
     }
 }

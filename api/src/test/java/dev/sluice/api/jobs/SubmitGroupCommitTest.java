@@ -84,7 +84,7 @@ class SubmitGroupCommitTest {
 
     private static JobSubmitted job() {
         return new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), TenantId.newId(), null, null, null,
-                SluiceJson.mapper().createObjectNode().put("model", "gpt-4o-mini"), Map.of(), null, Instant.now(), null);
+                SluiceJson.mapper().createObjectNode().put("model", "gpt-4o-mini"), Map.of(), null, Instant.now(), null, null);
     }
 
     private final class RecordingIntake extends JobIntake {

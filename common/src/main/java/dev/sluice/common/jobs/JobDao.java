@@ -18,6 +18,8 @@ import java.util.UUID;
  */
 @RegisterConstructorMapper(JobRecord.class)
 @RegisterConstructorMapper(StatusCount.class)
+@RegisterConstructorMapper(StoredJob.class)
+@RegisterConstructorMapper(JobStart.class)
 public interface JobDao {
 
     @SqlBatch
@@ -27,9 +29,12 @@ public interface JobDao {
     @SqlUpdate
     int insertIfAbsent(@BindMethods NewJobRow job);
 
-    /** queued → running, or a takeover of a running job whose worker died; returns the new attempt number. */
+    /**
+     * queued → running, or a takeover of a running job whose worker died; a job past its deadline ends expired
+     * instead. Empty when the job is in no state to run (cancelled, waiting, finished).
+     */
     @SqlQuery
-    Optional<Integer> markRunning(@Bind("id") UUID id);
+    Optional<JobStart> markRunning(@Bind("id") UUID id);
 
     /** Another upstream call for a running job; fenced on the attempt the caller holds. */
     @SqlQuery
@@ -38,8 +43,30 @@ public interface JobDao {
     @SqlUpdate
     int markSucceeded(@Bind("id") UUID id, @Bind("attempt") int attempt, @Bind("result") String resultJson);
 
+    /** {@code entry} is the failed attempt's history entry (JSON object). */
     @SqlUpdate
-    int markFailed(@Bind("id") UUID id, @Bind("attempt") int attempt, @Bind("error") String errorJson);
+    int markFailed(@Bind("id") UUID id, @Bind("attempt") int attempt, @Bind("error") String errorJson,
+                   @Bind("entry") String entry);
+
+    /** running → waiting: the next attempt is due after {@code delayMillis}; fenced on the attempt. */
+    @SqlUpdate
+    int scheduleRetry(@Bind("id") UUID id, @Bind("attempt") int attempt, @Bind("delayMillis") long delayMillis,
+                      @Bind("entry") String entry);
+
+    /** Waiting jobs whose next attempt is due, locked (skip locked) for the caller's transaction. */
+    @SqlQuery
+    List<StoredJob> findDueRetries(@Bind("limit") int limit);
+
+    /** waiting → queued, once their records are back on Kafka. */
+    @SqlUpdate
+    int releaseRetries(@Bind("ids") UUID[] ids);
+
+    @SqlUpdate
+    int expireWaiting(@Bind("ids") UUID[] ids);
+
+    /** failed → queued with a fresh attempt budget and deadline; empty when the job is not failed (any more). */
+    @SqlQuery
+    Optional<StoredJob> replayFailed(@Bind("id") UUID id, @Bind("windowMillis") long windowMillis);
 
     @SqlUpdate
     int cancel(@Bind("id") UUID id, @Bind("tenantId") UUID tenantId);

@@ -12,11 +12,15 @@ public record JobRecord(UUID id,
                         String status,
                         String metadata,
                         int attempts,
+                        int failedAttempts,
                         Instant createdAt,
                         Instant startedAt,
                         Instant completedAt,
+                        Instant nextAttemptAt,
+                        Instant deadline,
                         String result,
-                        String error) {
+                        String error,
+                        String history) {
 
     public JobId jobId() {
         return new JobId(id);

@@ -6,20 +6,26 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
-/** A job's life: queued → running → succeeded | failed, and cancelled from queued. */
+/**
+ * A job's life: queued → running → succeeded | failed; running → waiting (a failed attempt, retried when due) →
+ * queued again; cancelled from queued, waiting or running; expired when its deadline passes before it is sent.
+ */
 public enum JobStatus {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    QUEUED, RUNNING, WAITING, SUCCEEDED, FAILED, CANCELLED, EXPIRED;
 
     public boolean isTerminal() {
-        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == EXPIRED;
     }
 
     public boolean canMoveTo(JobStatus next) {
         return switch (this) {
-            case QUEUED -> Set.of(RUNNING, CANCELLED, FAILED).contains(next);
+            case QUEUED -> Set.of(RUNNING, CANCELLED, FAILED, EXPIRED).contains(next);
             // RUNNING → RUNNING: a redelivered job taken over after its worker died
-            case RUNNING -> Set.of(RUNNING, SUCCEEDED, FAILED).contains(next);
-            case SUCCEEDED, FAILED, CANCELLED -> false;
+            case RUNNING -> Set.of(RUNNING, WAITING, QUEUED, SUCCEEDED, FAILED, CANCELLED, EXPIRED).contains(next);
+            case WAITING -> Set.of(QUEUED, CANCELLED, EXPIRED).contains(next);
+            // a dead-lettered (failed) job may be replayed: it goes back to queued with the same id
+            case FAILED -> next == QUEUED;
+            case SUCCEEDED, CANCELLED, EXPIRED -> false;
         };
     }
 

@@ -11,6 +11,7 @@ import java.util.Objects;
 /**
  * The fact that a job was accepted: the record on {@code Topics.JOBS}, keyed by job id.
  * {@code request} is the caller's Chat Completions body without Sluice's own fields, sent upstream unchanged.
+ * {@code deadline}: after it the job is not sent any more but ends {@code expired}; absent (older records) means none.
  */
 public record JobSubmitted(int schemaVersion,
                            JobId jobId,
@@ -22,7 +23,8 @@ public record JobSubmitted(int schemaVersion,
                            Map<String, String> metadata,
                            String webhookUrl,
                            Instant submittedAt,
-                           Boolean cache) {
+                           Boolean cache,
+                           Instant deadline) {
 
     public static final int CURRENT_SCHEMA_VERSION = 1;
 
@@ -37,6 +39,10 @@ public record JobSubmitted(int schemaVersion,
     /** Whether the response cache may answer this job; absent (older records) means yes. */
     public boolean isCacheable() {
         return cache == null || cache;
+    }
+
+    public boolean isPastDeadline(Instant now) {
+        return deadline != null && !now.isBefore(deadline);
     }
 
     public String model() {

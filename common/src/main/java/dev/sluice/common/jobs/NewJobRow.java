@@ -7,7 +7,8 @@ import java.util.UUID;
 
 /** The columns of a freshly accepted job, bound by name in {@code JobDao.insertQueued}. */
 public record NewJobRow(UUID id, UUID tenantId, UUID batchId, Integer batchIndex, String customId,
-                        String request, String metadata, String webhookUrl, Instant createdAt) {
+                        String request, String metadata, String webhookUrl, Instant createdAt, boolean cache,
+                        Instant deadline) {
 
     public static NewJobRow of(JobSubmitted job) {
         return new NewJobRow(
@@ -19,6 +20,8 @@ public record NewJobRow(UUID id, UUID tenantId, UUID batchId, Integer batchIndex
                 SluiceJson.mapper().writeValueAsString(job.request()),
                 job.metadata().isEmpty() ? null : SluiceJson.mapper().writeValueAsString(job.metadata()),
                 job.webhookUrl(),
-                job.submittedAt());
+                job.submittedAt(),
+                job.isCacheable(),
+                job.deadline());
     }
 }

@@ -19,7 +19,8 @@ class JobSubmittedSerdeTest {
     void aJobSurvivesTheWire() {
         ObjectNode request = SluiceJson.mapper().createObjectNode().put("model", "gpt-4o-mini");
         JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), TenantId.newId(), null,
-                null, null, request, Map.of("k", "v"), null, Instant.parse("2026-11-23T10:00:00Z"), false);
+                null, null, request, Map.of("k", "v"), null, Instant.parse("2026-11-23T10:00:00Z"), false,
+                Instant.parse("2026-11-24T10:00:00Z"));
 
         JobSubmitted read = JobSubmittedSerde.read(new JobSubmittedSerde.JobSubmittedSerializer().serialize("t", job));
 

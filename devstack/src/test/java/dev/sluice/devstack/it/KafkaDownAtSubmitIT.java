@@ -37,7 +37,7 @@ class KafkaDownAtSubmitIT {
                 .mapTo(UUID.class).one());
         JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),
                 null, null, null, SluiceJson.mapper().createObjectNode().put("model", "gpt-4o-mini"), Map.of(), null,
-                Instant.now(), null);
+                Instant.now(), null, null);
 
         try {
             assertThatThrownBy(() -> intake.accept(List.of(job), null))

@@ -9,6 +9,7 @@ import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.tenants.TenantId;
+import dev.sluice.worker.jobs.Disposition;
 import dev.sluice.worker.jobs.JobProcessor;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,10 +38,10 @@ class RecordBeforeRowIT {
                 .bind("id", JobId.fromWire(firstJob).value()).mapTo(UUID.class).one());
         ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("late row"));
         JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),
-                null, null, null, request, Map.of(), null, Instant.now(), null);
+                null, null, null, request, Map.of(), null, Instant.now(), null, null);
         JobProcessor processor = TestStack.get().workerContext().orElseThrow().getBean(JobProcessor.class);
 
-        CompletableFuture<Void> processed;
+        CompletableFuture<Disposition> processed;
         try (Handle submit = jdbi.open()) {
             submit.begin();
             submit.attach(JobDao.class).insertQueued(List.of(NewJobRow.of(job)));

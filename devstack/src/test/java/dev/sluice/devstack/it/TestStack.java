@@ -41,6 +41,7 @@ public final class TestStack {
                         "sluice.tenants.admin-token", ADMIN_TOKEN,
                         "sluice.worker.retry-base-delay", "50ms",
                         "sluice.worker.retry-max-delay", "500ms",
+                        "sluice.worker.retry-poll-interval", "100ms",
                         "sluice.worker.key-probe-interval", "500ms",
                         "sluice.worker.shutdown-timeout", "10s",
                         "sluice.topics.jobs-partitions", "6",

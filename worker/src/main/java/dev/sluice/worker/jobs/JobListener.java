@@ -42,8 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in this process, independent of the partition count. Each record is handed to {@link JobProcessor};
  * offsets are committed per partition up to the lowest job whose result is not stored yet. When the
  * process is full the partitions are paused, so polling (and group membership) goes on without
- * fetching more. A record that is not a readable {@code JobSubmitted} goes to the dead-letter topic
- * with its reason and provenance, and the rest flows on.
+ * fetching more. A record that is not a readable {@code JobSubmitted}, and a job that failed for good after its
+ * retries, go to the dead-letter topic with reason and provenance headers, and the rest flows on.
  */
 public class JobListener implements SmartLifecycle {
 
@@ -177,13 +177,16 @@ public class JobListener implements SmartLifecycle {
         try {
             job = JobSubmittedSerde.read(record.value());
         } catch (JobSubmittedSerde.UnreadableRecordException e) {
-            deadLetter(record, e.getMessage(), partitionProgress);
+            deadLetter(record, e.getMessage(), partitionProgress, 0);
             return;
         }
         inFlight.incrementAndGet();
-        processor.process(job).whenComplete((ignored, failure) -> {
+        processor.process(job).whenComplete((disposition, failure) -> {
             inFlight.decrementAndGet();
-            if (failure == null) {
+            if (failure == null && disposition instanceof Disposition.DeadLetter dead) {
+                // failed for good after its retries: the offset counts once the dead letter is on Kafka
+                JobLogContext.run(job, () -> deadLetter(record, dead.reason(), partitionProgress, dead.failedAttempts()));
+            } else if (failure == null) {
                 partitionProgress.finished(record.offset());
             } else {
                 // only while stopping: the offset stays uncommitted and the job is redelivered
@@ -260,7 +263,8 @@ public class JobListener implements SmartLifecycle {
      * If the send fails (Kafka trouble) it is tried again every 5 s while the listener runs; the partition's commit
      * waits for it, so a restart in between redelivers the record and it is dead-lettered then.
      */
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, PartitionProgress partitionProgress) {
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, PartitionProgress partitionProgress,
+                            int failedAttempts) {
         ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.JOBS_DEAD_LETTER, null, record.key(), record.value());
         for (Header header : record.headers()) {
             letter.headers().add(header);
@@ -271,6 +275,10 @@ public class JobListener implements SmartLifecycle {
         letter.headers().add(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP, ByteBuffer.allocate(8).putLong(record.timestamp()).array());
         letter.headers().add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, reason.getBytes(StandardCharsets.UTF_8));
         letter.headers().add(Headers.DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        letter.headers().add(Headers.DEAD_LETTER_AT, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+        if (failedAttempts > 0) {
+            letter.headers().add(Headers.FAILED_ATTEMPTS, String.valueOf(failedAttempts).getBytes(StandardCharsets.UTF_8));
+        }
         sendDeadLetter(record, letter, reason, partitionProgress);
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.worker.jobs;
 
 import dev.sluice.common.jobs.JobDao;
+import dev.sluice.common.jobs.JobStart;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
 import dev.sluice.common.json.SluiceJson;
@@ -20,6 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,16 +31,17 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Decides a job's way from queued to a terminal state: skip it when cancelled or finished, mark it
- * running, call the upstream, apply the outcome table, store the result. The returned future
- * completes only once the outcome is stored (or the job is known to need nothing), so the consumer
- * commits the offset after the write, never before. It never completes exceptionally while running:
+ * Decides a job's way from queued to a terminal state: skip it when cancelled, finished or past its deadline, mark
+ * it running, call the upstream, apply the outcome table, store the result. A failed attempt that may be retried is
+ * stored as {@code waiting} with a due time ({@link RetryScheduler} re-publishes it), so nothing waits in memory.
+ * The returned future completes only once the outcome is stored (or the job is known to need nothing), so the
+ * consumer commits the offset after the write, never before. It never completes exceptionally while running:
  * a failed database write is retried until it succeeds or the worker stops.
  */
 public class JobProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final CompletableFuture<Disposition> DONE = CompletableFuture.completedFuture(Disposition.DONE);
 
     /** One job's progress: its current attempt number in the database fences writes from a stale worker. */
     private record Progress(JobSubmitted job, int attempt, int failedAttempts) {
@@ -69,10 +72,11 @@ public class JobProcessor {
         this.timer = timer;
     }
 
-    public CompletableFuture<Void> process(JobSubmitted job) {
+    public CompletableFuture<Disposition> process(JobSubmitted job) {
         // while the upstream key is paused, the job stays queued here (and the rest in Kafka once the worker is full)
         return keyHealth.whenUsable().thenCompose(usable -> inDatabase(job, () -> start(job)))
-                .thenCompose(attempt -> attempt.map(number -> callUpstream(new Progress(job, number, 0))).orElse(DONE));
+                .thenCompose(start -> start.map(started -> callUpstream(new Progress(job, started.attempts(),
+                        started.failedAttempts()))).orElse(DONE));
     }
 
     /** From now on nothing new is started; pending database retries give up so the worker can exit. */
@@ -80,33 +84,39 @@ public class JobProcessor {
         stopping = true;
     }
 
-    private Optional<Integer> start(JobSubmitted job) {
+    /** Marks the job running; empty when it must not run (cancelled, finished, waiting for a retry, or just expired). */
+    private Optional<JobStart> start(JobSubmitted job) {
         return jdbi.inTransaction(handle -> {
             JobDao jobs = handle.attach(JobDao.class);
-            Optional<Integer> attempt = jobs.markRunning(job.jobId().value());
-            if (attempt.isEmpty()) {
+            Optional<JobStart> start = jobs.markRunning(job.jobId().value());
+            if (start.isEmpty()) {
                 // The api inserts the row, waits for Kafka's ack, then commits: a fast worker can hold the record
                 // while the row is uncommitted (invisible). insertIfAbsent waits for the api's transaction to end and
                 // recreates the row if it rolled back after Kafka took the record; then markRunning sees the row.
                 // A cancelled or finished job stays as it is.
                 jobs.insertIfAbsent(NewJobRow.of(job));
-                attempt = jobs.markRunning(job.jobId().value());
+                start = jobs.markRunning(job.jobId().value());
             }
-            if (attempt.isEmpty()) {
+            if (start.isEmpty()) {
                 log.info("job is {}; not sending it upstream", jobs.findStatus(job.jobId().value()).orElse("gone"));
-            } else {
-                log.info("job running, attempt {}", attempt.get());
+                return Optional.empty();
             }
-            return attempt;
+            if (start.get().expired()) {
+                log.warn("job expired: its deadline {} passed before it was sent", job.deadline());
+                return Optional.empty();
+            }
+            log.info("job running, attempt {}", start.get().attempts());
+            return start;
         });
     }
 
-    private CompletableFuture<Void> callUpstream(Progress progress) {
+    private CompletableFuture<Disposition> callUpstream(Progress progress) {
         JobSubmitted job = progress.job();
         return cache.lookup(job).thenCompose(lookup -> {
             if (lookup instanceof Lookup.Hit hit) {
                 return store(progress, "succeeded from the response cache", jobs -> jobs.markSucceeded(
-                        job.jobId().value(), progress.attempt(), json(JobResults.succeeded(hit.response(), true))));
+                        job.jobId().value(), progress.attempt(), json(JobResults.succeeded(hit.response(), true))))
+                        .thenApply(stored -> Disposition.DONE);
             }
             Lookup.Flight flight = ((Lookup.Miss) lookup).flight();
             CompletableFuture<Outcome> outcome = upstream.send(job).thenApply(result -> {
@@ -140,32 +150,43 @@ public class JobProcessor {
         return new Outcome.Fail(0, "request_too_large", message, null);
     }
 
-    private CompletableFuture<Void> apply(Progress progress, Outcome outcome) {
+    private CompletableFuture<Disposition> apply(Progress progress, Outcome outcome) {
         JobSubmitted job = progress.job();
+        UUID id = job.jobId().value();
         if (outcome instanceof Outcome.Succeed succeed) {
-            return store(progress, "succeeded", jobs -> jobs.markSucceeded(job.jobId().value(), progress.attempt(),
-                    json(JobResults.succeeded(succeed.response(), false))));
+            return store(progress, "succeeded", jobs -> jobs.markSucceeded(id, progress.attempt(),
+                    json(JobResults.succeeded(succeed.response(), false)))).thenApply(stored -> Disposition.DONE);
         }
         if (outcome instanceof Outcome.Fail fail) {
             JobLogContext.run(job, () -> log.warn("upstream refused the request with {} {}: {}",
                     fail.status(), fail.code(), fail.upstreamError()));
-            return store(progress, "failed", jobs -> jobs.markFailed(job.jobId().value(), progress.attempt(),
-                    json(JobResults.failed(fail.code(), fail.message(), fail.status() == 0 ? null : fail.status(),
-                            fail.upstreamError(), progress.failedAttempts() + 1))));
+            Integer status = fail.status() == 0 ? null : fail.status();
+            return store(progress, "failed", jobs -> jobs.markFailed(id, progress.attempt(),
+                    json(JobResults.failed(fail.code(), fail.message(), status, fail.upstreamError(), progress.failedAttempts() + 1)),
+                    json(JobResults.attempt(progress.attempt(), fail.code(), fail.message(), status))))
+                    .thenApply(stored -> Disposition.DONE);
         }
         if (outcome instanceof Outcome.Retry retry) {
             int failed = progress.failedAttempts() + 1;
+            String entry = json(JobResults.attempt(progress.attempt(), retry.code(), retry.message(), null));
             if (failed >= properties.maxAttempts()) {
                 JobLogContext.run(job, () -> log.warn("giving up after {} failed attempts, last: {} {} {}",
                         failed, retry.code(), retry.message(), retry.upstreamError()));
-                return store(progress, "failed", jobs -> jobs.markFailed(job.jobId().value(), progress.attempt(),
+                return store(progress, "failed", jobs -> jobs.markFailed(id, progress.attempt(),
                         json(JobResults.failed(retry.code(), "gave up after " + failed + " failed attempts: " + retry.message(),
-                                null, retry.upstreamError(), failed))));
+                                null, retry.upstreamError(), failed)), entry))
+                        .thenApply(stored -> stored
+                                ? new Disposition.DeadLetter("gave up after " + failed + " failed attempts; last: "
+                                        + retry.code() + ": " + retry.message(), failed)
+                                : Disposition.DONE);
             }
             Duration delay = backoff(failed);
-            JobLogContext.run(job, () -> log.warn("attempt failed with {} ({}), retrying in {}: {}",
+            JobLogContext.run(job, () -> log.warn("attempt failed with {} ({}), next attempt in {}: {}",
                     retry.code(), retry.message(), delay, retry.upstreamError()));
-            return later(delay, () -> nextAttempt(progress, failed));
+            // the wait is in the row (status waiting, a due time), not here: the record is done, the slot is free,
+            // and a restart does not lose the wait; RetryScheduler puts the job back on Kafka when it is due
+            return store(progress, "waiting for its next attempt", jobs -> jobs.scheduleRetry(id, progress.attempt(),
+                    delay.toMillis(), entry)).thenApply(stored -> Disposition.DONE);
         }
         if (outcome instanceof Outcome.RateLimited limited) {
             // the shared cool-down (set by MeteredUpstream.settle) holds the next attempt in the budget gate
@@ -181,7 +202,7 @@ public class JobProcessor {
                 progress.attempt()))).thenCompose(requeued -> requeued == 1 ? process(job) : DONE);
     }
 
-    private CompletableFuture<Void> nextAttempt(Progress progress, int failedAttempts) {
+    private CompletableFuture<Disposition> nextAttempt(Progress progress, int failedAttempts) {
         return inDatabase(progress.job(), () -> jdbi.withExtension(JobDao.class,
                         jobs -> jobs.recordAttempt(progress.job().jobId().value(), progress.attempt())))
                 .thenCompose(attempt -> {
@@ -193,16 +214,18 @@ public class JobProcessor {
                 });
     }
 
-    private CompletableFuture<Void> store(Progress progress, String state, Function<JobDao, Integer> update) {
+    /** Runs a guarded update; true when it changed the row (the attempt was still the job's current one). */
+    private CompletableFuture<Boolean> store(Progress progress, String state, Function<JobDao, Integer> update) {
         return inDatabase(progress.job(), () -> {
             int rows = jdbi.withExtension(JobDao.class, update::apply);
             if (rows == 1) {
                 log.info("job {}", state);
             } else {
-                log.info("job result not stored: attempt {} is no longer the job's current attempt", progress.attempt());
+                log.info("job result not stored: attempt {} is no longer the job's current attempt (cancelled or taken over)",
+                        progress.attempt());
             }
-            return null;
-        }).thenApply(ignored -> null);
+            return rows == 1;
+        });
     }
 
     /** Runs a database step on the database pool; on failure retries with back-off until it works or the worker stops. */
@@ -230,24 +253,6 @@ public class JobProcessor {
         } catch (RuntimeException rejected) {
             result.completeExceptionally(rejected);
         }
-    }
-
-    private CompletableFuture<Void> later(Duration delay, Supplier<CompletableFuture<Void>> step) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        timer.schedule(() -> {
-            try {
-                step.get().whenComplete((ignored, failure) -> {
-                    if (failure == null) {
-                        result.complete(null);
-                    } else {
-                        result.completeExceptionally(failure);
-                    }
-                });
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
-        return result;
     }
 
     /** Exponential back-off with jitter: base × 2^(n-1), capped, then a random 50–100 % of it. */

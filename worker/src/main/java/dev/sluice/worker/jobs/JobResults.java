@@ -5,6 +5,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.time.Instant;
+
 /** The shapes stored in jobs.result and jobs.error, as callers see them on GET /v1/jobs/{id}. */
 final class JobResults {
 
@@ -24,6 +26,19 @@ final class JobResults {
         result.put("cached", cached);
         result.set("response", response);
         return result;
+    }
+
+    /** One entry of jobs.history: a failed attempt, when, and why. */
+    static ObjectNode attempt(int attempt, String code, String message, Integer upstreamStatus) {
+        ObjectNode entry = JsonNodeFactory.instance.objectNode();
+        entry.put("attempt", attempt);
+        entry.put("at", Instant.now().toString());
+        entry.put("code", code);
+        entry.put("message", message);
+        if (upstreamStatus != null) {
+            entry.put("upstream_status", upstreamStatus);
+        }
+        return entry;
     }
 
     static ObjectNode failed(String code, String message, Integer status, JsonNode upstreamError, int failedAttempts) {

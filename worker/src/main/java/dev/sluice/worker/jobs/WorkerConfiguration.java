@@ -8,6 +8,7 @@ import dev.sluice.worker.ratelimit.MeteredUpstream;
 import dev.sluice.worker.ratelimit.RateLimitProperties;
 import dev.sluice.worker.ratelimit.TokenEstimator;
 import dev.sluice.worker.ratelimit.UpstreamBudget;
+import dev.sluice.worker.retries.RetryScheduler;
 import dev.sluice.worker.upstream.KeyHealth;
 import dev.sluice.worker.upstream.OutcomeClassifier;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -95,6 +96,12 @@ class WorkerConfiguration {
                               ScheduledExecutorService workerTimer) {
         return new JobProcessor(jdbi, upstream, cache, keyHealth, new OutcomeClassifier(), properties,
                 databaseExecutor, workerTimer);
+    }
+
+    @Bean
+    RetryScheduler retryScheduler(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, WorkerProperties properties,
+                                  ScheduledExecutorService workerTimer) {
+        return new RetryScheduler(jdbi, kafka, properties.retryPollInterval(), workerTimer);
     }
 
     @Bean

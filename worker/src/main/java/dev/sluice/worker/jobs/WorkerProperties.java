@@ -21,6 +21,7 @@ public record WorkerProperties(@NotBlank String consumerGroup,
                                @Positive @Max(100) int maxAttempts,
                                @NotNull Duration retryBaseDelay,
                                @NotNull Duration retryMaxDelay,
+                               @NotNull Duration retryPollInterval,
                                @NotNull Duration keyProbeInterval,
                                @NotNull Duration shutdownTimeout,
                                @Positive @Max(200) int databaseThreads) {

@@ -55,7 +55,9 @@ public final class OutcomeClassifier {
         String type = error.path("type").asString("");
         String code = error.path("code").isString() ? error.path("code").stringValue() : "";
         String message = error.path("message").isString() ? error.path("message").stringValue() : truncate(answer.body());
-        String codeOrStatus = code.isEmpty() ? "http_" + status : code;
+        // the most specific name the upstream gave: its code, else its type (500s come as type server_error, code
+        // null), else the status
+        String codeOrStatus = !code.isEmpty() ? code : !type.isEmpty() ? type : "http_" + status;
 
         if (status == 429) {
             if (QUOTA_CODES.contains(type) || QUOTA_CODES.contains(code)) {

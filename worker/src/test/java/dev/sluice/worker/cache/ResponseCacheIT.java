@@ -140,7 +140,7 @@ class ResponseCacheIT {
         ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree("{\"model\":\"gpt-4o-mini\",\"messages\":"
                 + "[{\"role\":\"user\",\"content\":" + SluiceJson.mapper().writeValueAsString(prompt) + "}]}");
         return new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), tenant, null, null, null, request,
-                Map.of(), null, Instant.now(), cache);
+                Map.of(), null, Instant.now(), cache, null);
     }
 
     private static JsonNode response(String id) {

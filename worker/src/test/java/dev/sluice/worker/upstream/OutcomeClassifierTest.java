@@ -89,7 +89,8 @@ class OutcomeClassifierTest {
 
     @Test
     void serverErrorsTimeoutsAndGatewayPagesAreRetried() {
-        assertThat(classifier.classify(answer(500, error("server_error", null, "oops")))).isInstanceOf(Outcome.Retry.class);
+        assertThat(classifier.classify(answer(500, error("server_error", null, "oops"))))
+                .isInstanceOfSatisfying(Outcome.Retry.class, retry -> assertThat(retry.code()).isEqualTo("server_error"));
         assertThat(classifier.classify(answer(502, "<html>Bad gateway</html>")))
                 .isInstanceOfSatisfying(Outcome.Retry.class, retry -> assertThat(retry.code()).isEqualTo("http_502"));
         assertThat(classifier.classify(answer(408, ""))).isInstanceOf(Outcome.Retry.class);

@@ -1,3 +1,5 @@
-select id, tenant_id, batch_id, batch_index, custom_id, status, metadata::text as metadata, attempts, created_at, started_at, completed_at, result::text as result, error::text as error
+select id, tenant_id, batch_id, batch_index, custom_id, status, metadata::text as metadata, attempts, failed_attempts,
+       created_at, started_at, completed_at, next_attempt_at, deadline, result::text as result, error::text as error,
+       history::text as history
 from jobs
 where id = :id and tenant_id = :tenantId

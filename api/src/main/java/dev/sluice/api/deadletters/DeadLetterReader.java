@@ -1,0 +1,119 @@
+package dev.sluice.api.deadletters;
+
+import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.common.messaging.Headers;
+import dev.sluice.common.messaging.JobSubmittedSerde;
+import dev.sluice.common.messaging.Topics;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.stereotype.Component;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads the dead-letter topic from the start with a consumer of its own (assigned partitions, no group, no commits),
+ * up to the end offsets it saw when it began: a snapshot, however many times it is asked.
+ */
+@Component
+public class DeadLetterReader {
+
+    private static final Duration READ_BOUND = Duration.ofSeconds(20);
+
+    private final ConsumerFactory<?, ?> consumers;
+
+    DeadLetterReader(ConsumerFactory<?, ?> consumers) {
+        this.consumers = consumers;
+    }
+
+    /** The newest {@code limit} dead letters, newest first. */
+    public List<DeadLetter> newest(int limit) {
+        List<DeadLetter> all = readAll();
+        all.sort(Comparator.comparing(DeadLetter::deadLetteredAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(DeadLetter::offset).reversed());
+        return all.subList(0, Math.min(limit, all.size()));
+    }
+
+    public List<DeadLetter> readAll() {
+        Properties overrides = new Properties();
+        overrides.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        overrides.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
+        @SuppressWarnings("unchecked")
+        ConsumerFactory<byte[], byte[]> bytes = (ConsumerFactory<byte[], byte[]>) consumers;
+        try (Consumer<byte[], byte[]> consumer = bytes.createConsumer(null, "sluice-dlq-reader", null, overrides)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.JOBS_DEAD_LETTER, READ_BOUND).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, READ_BOUND);
+            List<DeadLetter> letters = new ArrayList<>();
+            Instant giveUp = Instant.now().plus(READ_BOUND);
+            while (!caughtUp(consumer, ends)) {
+                if (Instant.now().isAfter(giveUp)) {
+                    throw new IllegalStateException("could not read the dead-letter topic to its end within " + READ_BOUND);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        letters.add(toDeadLetter(record));
+                    }
+                }
+            }
+            return letters;
+        }
+    }
+
+    private static boolean caughtUp(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+    }
+
+    static DeadLetter toDeadLetter(ConsumerRecord<byte[], byte[]> record) {
+        JobSubmitted job = readJob(record.value());
+        String attempts = text(record, Headers.FAILED_ATTEMPTS);
+        String at = text(record, Headers.DEAD_LETTER_AT);
+        byte[] partition = raw(record, KafkaHeaders.DLT_ORIGINAL_PARTITION);
+        byte[] offset = raw(record, KafkaHeaders.DLT_ORIGINAL_OFFSET);
+        return new DeadLetter(
+                job != null ? job.jobId().toString() : text(record, Headers.JOB_ID),
+                job != null ? job.tenantId().toString() : text(record, Headers.TENANT_ID),
+                text(record, Headers.DEAD_LETTER_REASON),
+                attempts == null ? null : Integer.valueOf(attempts),
+                at == null ? Instant.ofEpochMilli(record.timestamp()) : Instant.parse(at),
+                text(record, KafkaHeaders.DLT_ORIGINAL_TOPIC),
+                partition == null || partition.length != 4 ? null : ByteBuffer.wrap(partition).getInt(),
+                offset == null || offset.length != 8 ? null : ByteBuffer.wrap(offset).getLong(),
+                record.partition(), record.offset(), job != null);
+    }
+
+    private static JobSubmitted readJob(byte[] value) {
+        try {
+            return value == null ? null : JobSubmittedSerde.read(value);
+        } catch (JobSubmittedSerde.UnreadableRecordException e) {
+            return null;
+        }
+    }
+
+    private static String text(ConsumerRecord<byte[], byte[]> record, String name) {
+        byte[] value = raw(record, name);
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] raw(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : header.value();
+    }
+}
