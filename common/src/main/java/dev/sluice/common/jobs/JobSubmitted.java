@@ -45,6 +45,14 @@ public record JobSubmitted(int schemaVersion,
         return deadline != null && !now.isBefore(deadline);
     }
 
+    /** The same job for another model (a fallback while the model's upstream is down). */
+    public JobSubmitted withModel(String otherModel) {
+        ObjectNode changed = request.deepCopy();
+        changed.put("model", otherModel);
+        return new JobSubmitted(schemaVersion, jobId, tenantId, batchId, batchIndex, customId, changed, metadata,
+                webhookUrl, submittedAt, cache, deadline);
+    }
+
     public String model() {
         return request.path("model").asString("");
     }

@@ -27,7 +27,7 @@ class JobStatusTest {
         assertThat(RUNNING.canMoveTo(WAITING)).isTrue();
         assertThat(WAITING.canMoveTo(QUEUED)).isTrue();
         assertThat(WAITING.canMoveTo(EXPIRED)).isTrue();
-        assertThat(WAITING.canMoveTo(RUNNING)).isFalse();
+        assertThat(WAITING.canMoveTo(SUCCEEDED)).isFalse();
     }
 
     @Test

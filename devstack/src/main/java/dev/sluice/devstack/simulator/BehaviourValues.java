@@ -23,7 +23,8 @@ record BehaviourValues(Duration latency,
                        Set<String> revokedKeys,
                        int contextWindow,
                        Set<String> knownModels,
-                       boolean acceptAnyModel) {
+                       boolean acceptAnyModel,
+                       Set<String> downModels) {
 
     static final Set<String> DEFAULT_MODELS = Set.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini",
             "gpt-4.1-nano", "gpt-5", "gpt-5-mini", "o3-mini", "o4-mini", "gpt-3.5-turbo");
@@ -45,11 +46,12 @@ record BehaviourValues(Duration latency,
         quotaExhaustedKeys = Set.copyOf(quotaExhaustedKeys);
         revokedKeys = Set.copyOf(revokedKeys);
         knownModels = Set.copyOf(knownModels);
+        downModels = Set.copyOf(downModels);
     }
 
     static BehaviourValues defaults() {
         return new BehaviourValues(Duration.ofMillis(50), Duration.ZERO, 0, 0, 0, 0, 0, Duration.ofSeconds(70),
-                false, Set.of(), Set.of(), 128_000, DEFAULT_MODELS, false);
+                false, Set.of(), Set.of(), 128_000, DEFAULT_MODELS, false, Set.of());
     }
 
     boolean isKnownModel(String model) {
@@ -59,85 +61,85 @@ record BehaviourValues(Duration latency,
     BehaviourValues withLatency(Duration latency) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withLatencyJitter(Duration latencyJitter) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withRequestsPerMinute(long requestsPerMinute) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withTokensPerMinute(long tokensPerMinute) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withErrorRate(double errorRate) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withDropRate(double dropRate) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withStallRate(double stallRate) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withStallDuration(Duration stallDuration) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withOutage(boolean outage) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withQuotaExhaustedKeys(Set<String> quotaExhaustedKeys) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withRevokedKeys(Set<String> revokedKeys) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withContextWindow(int contextWindow) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withKnownModels(Set<String> knownModels) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     BehaviourValues withAcceptAnyModel(boolean acceptAnyModel) {
         return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
                 stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel);
+                acceptAnyModel, downModels);
     }
 
     private static void requireNotNegative(Duration duration, String name) {
@@ -151,5 +153,11 @@ record BehaviourValues(Duration latency,
         if (!(rate >= 0 && rate <= 1)) {
             throw new IllegalArgumentException(name + " must be between 0 and 1, got " + rate);
         }
+    }
+
+    BehaviourValues withDownModels(Set<String> downModels) {
+        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
+                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
+                acceptAnyModel, downModels);
     }
 }

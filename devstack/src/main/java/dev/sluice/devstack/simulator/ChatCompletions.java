@@ -76,7 +76,7 @@ final class ChatCompletions {
     private ChatVerdict decide(String key, JsonNode request, BehaviourValues current) {
         String model = modelOf(request);
         Map<String, String> limits = limitsOf(key, model, current);
-        if (current.outage()) {
+        if (current.outage() || current.downModels().contains(model)) {
             return reject(OpenAiError.overloaded(), limits);
         }
         if (current.quotaExhaustedKeys().contains(key)) {

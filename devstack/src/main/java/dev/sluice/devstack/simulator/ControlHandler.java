@@ -84,6 +84,7 @@ final class ControlHandler implements HttpHandler {
                 case "outage" -> changed.withOutage(bool(field));
                 case "context_window" -> changed.withContextWindow((int) number(field));
                 case "accept_any_model" -> changed.withAcceptAnyModel(bool(field));
+                case "down_models" -> changed.withDownModels(strings(field));
                 case "reset" -> bool(field) ? BehaviourValues.defaults() : changed;
                 default -> throw new IllegalArgumentException("unknown behaviour field '" + field.getKey() + "'");
             };
@@ -107,6 +108,7 @@ final class ControlHandler implements HttpHandler {
         node.put("quota_exhausted_keys", values.quotaExhaustedKeys().size());
         node.put("revoked_keys", values.revokedKeys().size());
         node.set("known_models", mapper.valueToTree(new TreeSet<>(values.knownModels())));
+        node.set("down_models", mapper.valueToTree(new TreeSet<>(values.downModels())));
         return node;
     }
 
@@ -122,6 +124,15 @@ final class ControlHandler implements HttpHandler {
             throw new IllegalArgumentException("field '" + field.getKey() + "' must be a number between 0 and 1");
         }
         return field.getValue().asDouble();
+    }
+
+    private static java.util.Set<String> strings(Map.Entry<String, JsonNode> field) {
+        if (!field.getValue().isArray()) {
+            throw new IllegalArgumentException("field '" + field.getKey() + "' must be an array of model names");
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        field.getValue().forEach(name -> names.add(name.asString()));
+        return names;
     }
 
     private static boolean bool(Map.Entry<String, JsonNode> field) {

@@ -115,6 +115,11 @@ public final class SimulatorBehaviour {
         return update(current -> current.withAcceptAnyModel(acceptAnyModel));
     }
 
+    /** Models that are down: their requests answer 503 at once (an outage of one deployment, for fallbacks). */
+    public SimulatorBehaviour setDownModels(Set<String> models) {
+        return update(current -> current.withDownModels(models));
+    }
+
     public SimulatorBehaviour resetToDefaults() {
         values.set(BehaviourValues.defaults());
         return this;

@@ -55,28 +55,28 @@ class RetriesAndDeadLettersIT {
 
     @Test
     void aJobThatKeepsFailingEndsFailedWithItsHistoryThenIsDeadLetteredAndReplayedWithItsId() {
-        simulator.behaviour().setErrorRate(1.0);
-        String id = submit("always a 500 " + UUID.randomUUID());
+        String model = downModel();
+        String id = submit(model, "always a 503 " + UUID.randomUUID());
 
         JsonNode failed = awaitStatus(id, "failed");
         assertThat(failed.get("failed_attempts").intValue()).isEqualTo(5);
-        assertThat(failed.get("error").get("code").stringValue()).isEqualTo("server_error");
+        assertThat(failed.get("error").get("code").stringValue()).isEqualTo("server_is_overloaded");
         assertThat(failed.get("error").get("message").stringValue()).contains("gave up after 5 failed attempts");
         assertThat(failed.get("history")).hasSize(5);
         for (int i = 0; i < 5; i++) {
             JsonNode entry = failed.get("history").get(i);
             assertThat(entry.get("attempt").intValue()).isEqualTo(i + 1);
-            assertThat(entry.get("code").stringValue()).isEqualTo("server_error");
+            assertThat(entry.get("code").stringValue()).isEqualTo("server_is_overloaded");
             assertThat(entry.get("at").stringValue()).isNotBlank();
         }
 
         JsonNode letter = await().atMost(Duration.ofSeconds(30)).until(() -> deadLetterOf(id), letterOrNull -> letterOrNull != null);
-        assertThat(letter.get("reason").stringValue()).startsWith("gave up after 5 failed attempts; last: server_error");
+        assertThat(letter.get("reason").stringValue()).startsWith("gave up after 5 failed attempts; last: server_is_overloaded");
         assertThat(letter.get("failed_attempts").intValue()).isEqualTo(5);
         assertThat(letter.get("original_topic").stringValue()).isEqualTo("sluice.jobs");
         assertThat(letter.get("replayable").booleanValue()).isTrue();
 
-        simulator.behaviour().setErrorRate(0);
+        simulator.behaviour().setDownModels(java.util.Set.of());
         Reply replay = admin("POST", "/admin/dead-letters/replay", "{\"job_ids\":[\"" + id + "\"]}");
         assertThat(replay.status()).isEqualTo(200);
         assertThat(replay.json().get("replayed").intValue()).isEqualTo(1);
@@ -94,11 +94,11 @@ class RetriesAndDeadLettersIT {
 
     @Test
     void aJobWaitingForItsNextAttemptHoldsUpNobodyAndRunsWhenDue() {
-        simulator.behaviour().setErrorRate(1.0);
-        String slow = submit("fails once, then waits an hour " + UUID.randomUUID());
+        String model = downModel();
+        String slow = submit(model, "fails once, then waits an hour " + UUID.randomUUID());
         // as if its back-off were an hour: the wait is in the row, not in a worker
         holdInWaiting(slow);
-        simulator.behaviour().setErrorRate(0);
+        simulator.behaviour().setDownModels(java.util.Set.of());
 
         List<String> behind = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -120,8 +120,8 @@ class RetriesAndDeadLettersIT {
 
     @Test
     void aJobCanBeCancelledWhileItWaitsForARetry() {
-        simulator.behaviour().setErrorRate(1.0);
-        String id = submit("cancel me between attempts " + UUID.randomUUID());
+        String model = downModel();
+        String id = submit(model, "cancel me between attempts " + UUID.randomUUID());
         holdInWaiting(id);
         assertThat(status(id)).isEqualTo("waiting");
 
@@ -129,7 +129,7 @@ class RetriesAndDeadLettersIT {
 
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.json().get("status").stringValue()).isEqualTo("cancelled");
-        simulator.behaviour().setErrorRate(0);
+        simulator.behaviour().setDownModels(java.util.Set.of());
         jdbi.withHandle(handle -> handle.createUpdate("update jobs set next_attempt_at = now() where id = :id")
                 .bind("id", uuid(id)).execute());
         String later = submit("after the cancel " + UUID.randomUUID());
@@ -141,9 +141,9 @@ class RetriesAndDeadLettersIT {
 
     @Test
     void aJobStillNotSentAtItsDeadlineEndsExpired() {
-        simulator.behaviour().setErrorRate(1.0);
+        String model = downModel();
         String id = client.post("/v1/jobs", key, """
-                {"model":"gpt-4o-mini","messages":[{"role":"user","content":"too late"}],"completion_window":"2s"}""")
+                {"model":"%s","messages":[{"role":"user","content":"too late"}],"completion_window":"2s"}""".formatted(model))
                 .json().get("id").stringValue();
         await().atMost(Duration.ofSeconds(30)).until(() -> failedAttempts(id) >= 1);
         jdbi.withHandle(handle -> handle.createUpdate(
@@ -153,7 +153,7 @@ class RetriesAndDeadLettersIT {
         JsonNode expired = awaitStatus(id, "expired");
 
         assertThat(expired.get("error").get("code").stringValue()).isEqualTo("expired");
-        assertThat(expired.get("error").get("last_error").get("code").stringValue()).isEqualTo("server_error");
+        assertThat(expired.get("error").get("last_error").get("code").stringValue()).isEqualTo("server_is_overloaded");
         assertThat(expired.get("deadline").isNull()).isFalse();
     }
 
@@ -226,6 +226,26 @@ class RetriesAndDeadLettersIT {
                 body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A model of its own that answers 503 on every call: only this test's job fails (its circuit never sees the ten
+     * calls it needs to open), the rest of the upstream works.
+     */
+    private static String downModel() {
+        String model = "down-" + UUID.randomUUID().toString().substring(0, 8);
+        simulator.behaviour().setAcceptAnyModel(true).setDownModels(java.util.Set.of(model));
+        return model;
+    }
+
+    private static String jobFor(String model, String content) {
+        return SluiceClient.chatJob(content).replace("\"gpt-4o-mini\"", "\"" + model + "\"");
+    }
+
+    private String submit(String model, String content) {
+        Reply accepted = client.post("/v1/jobs", key, jobFor(model, content));
+        assertThat(accepted.status()).isEqualTo(202);
+        return accepted.json().get("id").stringValue();
+    }
+
     private String submit(String content) {
         Reply accepted = client.post("/v1/jobs", key, SluiceClient.chatJob(content));
         assertThat(accepted.status()).isEqualTo(202);
@@ -233,7 +253,7 @@ class RetriesAndDeadLettersIT {
     }
 
     private JsonNode awaitStatus(String id, String status) {
-        return await().atMost(Duration.ofSeconds(60)).until(() -> client.get("/v1/jobs/" + id, key).json(),
+        return await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> client.get("/v1/jobs/" + id, key).json(),
                 job -> job.get("status").stringValue().equals(status));
     }
 

@@ -37,17 +37,20 @@ public final class TestStack {
                         System.getenv().getOrDefault("SLUICE_TEST_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/sluice_test"),
                         System.getenv().getOrDefault("DATABASE_USER", "postgres"),
                         System.getenv().getOrDefault("DATABASE_PASSWORD", ""),
-                        Optional.empty(), data, Map.of(
-                        "sluice.tenants.admin-token", ADMIN_TOKEN,
-                        "sluice.worker.retry-base-delay", "50ms",
-                        "sluice.worker.retry-max-delay", "500ms",
-                        "sluice.worker.retry-poll-interval", "100ms",
-                        "sluice.worker.key-probe-interval", "500ms",
-                        "sluice.worker.shutdown-timeout", "10s",
-                        "sluice.topics.jobs-partitions", "6",
-                        "sluice.api.tenant-limits.cache-ttl", "200ms",
+                        Optional.empty(), data, Map.ofEntries(
+                        Map.entry("sluice.tenants.admin-token", ADMIN_TOKEN),
+                        Map.entry("sluice.worker.retry-base-delay", "50ms"),
+                        Map.entry("sluice.worker.retry-max-delay", "500ms"),
+                        Map.entry("sluice.worker.retry-poll-interval", "100ms"),
+                        Map.entry("sluice.worker.key-probe-interval", "500ms"),
+                        Map.entry("sluice.circuit.open-wait", "1s"),
+                        Map.entry("sluice.upstream.timeout", "5s"),
+                        Map.entry("sluice.circuit.fallback-models", "gpt-4.1=gpt-4.1-mini"),
+                        Map.entry("sluice.worker.shutdown-timeout", "10s"),
+                        Map.entry("sluice.topics.jobs-partitions", "6"),
+                        Map.entry("sluice.api.tenant-limits.cache-ttl", "200ms"),
                         // a fresh shared budget in Redis for every test run; limits learned by one run stay there
-                        "sluice.upstream.name", "it-" + java.util.UUID.randomUUID()));
+                        Map.entry("sluice.upstream.name", "it-" + java.util.UUID.randomUUID())));
                 stack = SluiceStack.start(settings);
                 admin = AdminClient.create(Map.of("bootstrap.servers", stack.bootstrapServers()));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -10,6 +10,7 @@ import dev.sluice.worker.upstream.KeyHealth;
 import dev.sluice.worker.upstream.Outcome;
 import dev.sluice.worker.upstream.UpstreamReply;
 import dev.sluice.worker.upstream.OutcomeClassifier;
+import dev.sluice.worker.upstream.UpstreamCircuits;
 import dev.sluice.worker.cache.Lookup;
 import dev.sluice.worker.cache.ResponseCache;
 import dev.sluice.worker.ratelimit.MeteredUpstream;
@@ -43,10 +44,22 @@ public class JobProcessor {
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
     private static final CompletableFuture<Disposition> DONE = CompletableFuture.completedFuture(Disposition.DONE);
 
-    /** One job's progress: its current attempt number in the database fences writes from a stale worker. */
-    private record Progress(JobSubmitted job, int attempt, int failedAttempts) {
-        Progress next(int newAttempt, int failed) {
-            return new Progress(job, newAttempt, failed);
+    /**
+     * One job's progress: its current attempt number in the database fences writes from a stale worker; the
+     * admission is the circuit's leave for this call, for the job's model or its fallback.
+     */
+    private record Progress(JobSubmitted job, UpstreamCircuits.Admission admission, int attempt, int failedAttempts) {
+        Progress next(UpstreamCircuits.Admission newAdmission, int newAttempt, int failed) {
+            return new Progress(job, newAdmission, newAttempt, failed);
+        }
+
+        /** What goes upstream: the job itself, or a copy for the fallback model. */
+        JobSubmitted outgoing() {
+            return admission.fallback() ? job.withModel(admission.model()) : job;
+        }
+
+        String fallbackFrom() {
+            return admission.fallback() ? job.model() : null;
         }
     }
 
@@ -54,18 +67,21 @@ public class JobProcessor {
     private final MeteredUpstream upstream;
     private final ResponseCache cache;
     private final KeyHealth keyHealth;
+    private final UpstreamCircuits circuits;
     private final OutcomeClassifier classifier;
     private final WorkerProperties properties;
     private final Executor database;
     private final ScheduledExecutorService timer;
     private volatile boolean stopping;
 
-    public JobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, KeyHealth keyHealth, OutcomeClassifier classifier, WorkerProperties properties,
+    public JobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, KeyHealth keyHealth,
+                        UpstreamCircuits circuits, OutcomeClassifier classifier, WorkerProperties properties,
                         Executor database, ScheduledExecutorService timer) {
         this.jdbi = jdbi;
         this.upstream = upstream;
         this.cache = cache;
         this.keyHealth = keyHealth;
+        this.circuits = circuits;
         this.classifier = classifier;
         this.properties = properties;
         this.database = database;
@@ -73,10 +89,17 @@ public class JobProcessor {
     }
 
     public CompletableFuture<Disposition> process(JobSubmitted job) {
-        // while the upstream key is paused, the job stays queued here (and the rest in Kafka once the worker is full)
-        return keyHealth.whenUsable().thenCompose(usable -> inDatabase(job, () -> start(job)))
-                .thenCompose(start -> start.map(started -> callUpstream(new Progress(job, started.attempts(),
-                        started.failedAttempts()))).orElse(DONE));
+        // while the upstream key is paused or the model's circuit is open, the job stays queued here (and the rest
+        // in Kafka once the worker is full)
+        return keyHealth.whenUsable()
+                .thenCompose(usable -> circuits.admit(job.model()))
+                .thenCompose(admission -> inDatabase(job, () -> start(job)).thenCompose(start -> {
+                    if (start.isEmpty()) {
+                        circuits.release(admission);
+                        return DONE;
+                    }
+                    return callUpstream(new Progress(job, admission, start.get().attempts(), start.get().failedAttempts()));
+                }));
     }
 
     /** From now on nothing new is started; pending database retries give up so the worker can exit. */
@@ -114,17 +137,25 @@ public class JobProcessor {
         JobSubmitted job = progress.job();
         return cache.lookup(job).thenCompose(lookup -> {
             if (lookup instanceof Lookup.Hit hit) {
+                circuits.release(progress.admission());
                 return store(progress, "succeeded from the response cache", jobs -> jobs.markSucceeded(
                         job.jobId().value(), progress.attempt(), json(JobResults.succeeded(hit.response(), true))))
                         .thenApply(stored -> Disposition.DONE);
             }
             Lookup.Flight flight = ((Lookup.Miss) lookup).flight();
-            CompletableFuture<Outcome> outcome = upstream.send(job).thenApply(result -> {
+            JobSubmitted outgoing = progress.outgoing();
+            if (progress.admission().fallback()) {
+                JobLogContext.run(job, () -> log.warn("circuit for {} is open: sending the job to its fallback model {}",
+                        job.model(), outgoing.model()));
+            }
+            CompletableFuture<Outcome> outcome = upstream.send(outgoing).thenApply(result -> {
                 if (result instanceof MeteredUpstream.Result.TooLarge tooLarge) {
-                    return tooLargeOutcome(job, tooLarge);
+                    circuits.release(progress.admission());
+                    return tooLargeOutcome(outgoing, tooLarge);
                 }
                 MeteredUpstream.Result.Sent sent = (MeteredUpstream.Result.Sent) result;
                 Outcome classified = JobLogContext.call(job, () -> classifier.classify(sent.reply()));
+                circuits.record(progress.admission(), classified);
                 upstream.settle(sent.call(), classified);
                 if (sent.reply() instanceof UpstreamReply.Answered && !(classified instanceof Outcome.PauseKey)) {
                     keyHealth.confirmUsable();
@@ -133,10 +164,12 @@ public class JobProcessor {
             }).exceptionally(failure -> {
                 // a bug or an unreadable key file must not leave the job hanging: it counts as a failed attempt
                 JobLogContext.run(job, () -> log.error("unexpected failure around the upstream call", failure));
+                circuits.release(progress.admission());
                 return new Outcome.Retry("internal_error", String.valueOf(failure), null);
             });
-            outcome.whenComplete((decided, failure) ->
-                    cache.finish(flight, decided instanceof Outcome.Succeed succeed ? succeed.response() : null));
+            // a fallback model's answer is not the answer to the cached request: it releases the flight unstored
+            outcome.whenComplete((decided, failure) -> cache.finish(flight,
+                    decided instanceof Outcome.Succeed succeed && !progress.admission().fallback() ? succeed.response() : null));
             return outcome.thenCompose(decided -> apply(progress, decided));
         });
     }
@@ -154,8 +187,12 @@ public class JobProcessor {
         JobSubmitted job = progress.job();
         UUID id = job.jobId().value();
         if (outcome instanceof Outcome.Succeed succeed) {
-            return store(progress, "succeeded", jobs -> jobs.markSucceeded(id, progress.attempt(),
-                    json(JobResults.succeeded(succeed.response(), false)))).thenApply(stored -> Disposition.DONE);
+            ObjectNode result = JobResults.succeeded(succeed.response(), false);
+            if (progress.admission().fallback()) {
+                JobResults.markFallback(result, job.model());
+            }
+            return store(progress, progress.admission().fallback() ? "succeeded on the fallback model" : "succeeded",
+                    jobs -> jobs.markSucceeded(id, progress.attempt(), json(result))).thenApply(stored -> Disposition.DONE);
         }
         if (outcome instanceof Outcome.Fail fail) {
             JobLogContext.run(job, () -> log.warn("upstream refused the request with {} {}: {}",
@@ -165,6 +202,15 @@ public class JobProcessor {
                     json(JobResults.failed(fail.code(), fail.message(), status, fail.upstreamError(), progress.failedAttempts() + 1)),
                     json(JobResults.attempt(progress.attempt(), fail.code(), fail.message(), status))))
                     .thenApply(stored -> Disposition.DONE);
+        }
+        if (outcome instanceof Outcome.Retry retry && circuits.isOpen(progress.admission().model())) {
+            // the upstream is down for this model, not the job wrong: queue, don't fail. The job goes back to queued
+            // without spending an attempt and waits for the circuit like every other job
+            JobLogContext.run(job, () -> log.warn("attempt failed with {} while the circuit for {} is open; the job "
+                    + "waits for the upstream without counting a failed attempt: {}", retry.code(),
+                    progress.admission().model(), retry.upstreamError()));
+            return inDatabase(job, () -> jdbi.withExtension(JobDao.class, jobs -> jobs.requeue(id, progress.attempt())))
+                    .thenCompose(requeued -> requeued == 1 ? process(job) : DONE);
         }
         if (outcome instanceof Outcome.Retry retry) {
             int failed = progress.failedAttempts() + 1;
@@ -203,15 +249,17 @@ public class JobProcessor {
     }
 
     private CompletableFuture<Disposition> nextAttempt(Progress progress, int failedAttempts) {
-        return inDatabase(progress.job(), () -> jdbi.withExtension(JobDao.class,
-                        jobs -> jobs.recordAttempt(progress.job().jobId().value(), progress.attempt())))
+        return circuits.admit(progress.job().model()).thenCompose(admission -> inDatabase(progress.job(),
+                        () -> jdbi.withExtension(JobDao.class,
+                                jobs -> jobs.recordAttempt(progress.job().jobId().value(), progress.attempt())))
                 .thenCompose(attempt -> {
                     if (attempt.isEmpty()) {
+                        circuits.release(admission);
                         JobLogContext.run(progress.job(), () -> log.info("job is no longer ours (taken over or finished); dropping attempt"));
                         return DONE;
                     }
-                    return callUpstream(progress.next(attempt.get(), failedAttempts));
-                });
+                    return callUpstream(progress.next(admission, attempt.get(), failedAttempts));
+                }));
     }
 
     /** Runs a guarded update; true when it changed the row (the attempt was still the job's current one). */

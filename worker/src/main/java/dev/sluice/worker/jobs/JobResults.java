@@ -28,6 +28,12 @@ final class JobResults {
         return result;
     }
 
+    /** The answer came from the fallback model while the requested model's circuit was open. */
+    static void markFallback(ObjectNode result, String requestedModel) {
+        result.put("fallback", true);
+        result.put("requested_model", requestedModel);
+    }
+
     /** One entry of jobs.history: a failed attempt, when, and why. */
     static ObjectNode attempt(int attempt, String code, String message, Integer upstreamStatus) {
         ObjectNode entry = JsonNodeFactory.instance.objectNode();

@@ -9,7 +9,9 @@ import dev.sluice.worker.ratelimit.RateLimitProperties;
 import dev.sluice.worker.ratelimit.TokenEstimator;
 import dev.sluice.worker.ratelimit.UpstreamBudget;
 import dev.sluice.worker.retries.RetryScheduler;
+import dev.sluice.worker.upstream.CircuitProperties;
 import dev.sluice.worker.upstream.KeyHealth;
+import dev.sluice.worker.upstream.UpstreamCircuits;
 import dev.sluice.worker.upstream.OutcomeClassifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RedissonClient;
@@ -91,10 +93,16 @@ class WorkerConfiguration {
     }
 
     @Bean
+    UpstreamCircuits upstreamCircuits(CircuitProperties properties, UpstreamProperties upstreamProperties,
+                                      ScheduledExecutorService workerTimer, MeterRegistry meters) {
+        return new UpstreamCircuits(properties, upstreamProperties.name(), workerTimer, meters);
+    }
+
+    @Bean
     JobProcessor jobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, KeyHealth keyHealth,
-                              WorkerProperties properties, ExecutorService databaseExecutor,
+                              UpstreamCircuits circuits, WorkerProperties properties, ExecutorService databaseExecutor,
                               ScheduledExecutorService workerTimer) {
-        return new JobProcessor(jdbi, upstream, cache, keyHealth, new OutcomeClassifier(), properties,
+        return new JobProcessor(jdbi, upstream, cache, keyHealth, circuits, new OutcomeClassifier(), properties,
                 databaseExecutor, workerTimer);
     }
 

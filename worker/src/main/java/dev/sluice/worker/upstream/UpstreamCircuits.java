@@ -1,0 +1,196 @@
+package dev.sluice.worker.upstream;
+
+import dev.sluice.common.health.ReadinessDetail;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Resilience4j circuit breakers for the upstream, one per model (a deployment can be down alone). A job asks for
+ * {@link #admit admission} before it is marked running: while its model's circuit is open it waits (in Kafka once the
+ * worker is full) instead of failing; after the open wait the breaker lets one trial call through (half-open), and a
+ * success closes it and releases everyone. With a fallback model configured, a job whose model is open goes to the
+ * fallback instead, and its result says so. Only 5xx, timeouts, resets and unusable bodies count as failures: a 4xx
+ * or a 429 is the upstream answering.
+ */
+public class UpstreamCircuits implements ReadinessDetail {
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamCircuits.class);
+
+    /** Leave to send one call for {@code model} (the job's own, or its fallback), to be reported back once. */
+    public record Admission(String model, boolean fallback, CircuitBreaker breaker, long startedNanos) {
+    }
+
+    /** The error Resilience4j records for a failed call; the job's own error is logged and stored elsewhere. */
+    private static final class UpstreamFailure extends RuntimeException {
+        UpstreamFailure(String code) {
+            super(code, null, false, false);
+        }
+    }
+
+    private final CircuitBreakerRegistry registry;
+    private final Map<String, String> fallbacks;
+    private final String upstreamName;
+    private final MeterRegistry meters;
+    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final Map<String, Queue<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+    private final AtomicInteger admitted = new AtomicInteger();
+
+    public UpstreamCircuits(CircuitProperties properties, String upstreamName, ScheduledExecutorService timer,
+                            MeterRegistry meters) {
+        this.registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(properties.windowSize())
+                .minimumNumberOfCalls(properties.minimumCalls())
+                .failureRateThreshold(properties.failureRateThreshold())
+                .waitDurationInOpenState(properties.openWait())
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+        this.fallbacks = properties.fallbacks();
+        this.upstreamName = upstreamName;
+        this.meters = meters;
+        // a safety net for a wake-up lost between a refused permission and joining the queue
+        timer.scheduleWithFixedDelay(this::wakeAll, 1, 1, TimeUnit.SECONDS);
+        Gauge.builder("sluice.upstream.calls.admitted", admitted, AtomicInteger::get)
+                .description("upstream calls admitted by the circuits and not finished yet")
+                .tag("upstream", upstreamName).register(meters);
+    }
+
+    /** Completes when a call may be sent: at once while the model's circuit (or its fallback's) is closed. */
+    public CompletableFuture<Admission> admit(String model) {
+        CompletableFuture<Admission> admission = new CompletableFuture<>();
+        tryAdmit(model, admission);
+        return admission;
+    }
+
+    private void tryAdmit(String model, CompletableFuture<Admission> admission) {
+        CircuitBreaker own = breaker(model);
+        if (own.tryAcquirePermission()) {
+            admitted.incrementAndGet();
+            admission.complete(new Admission(model, false, own, System.nanoTime()));
+            return;
+        }
+        String fallback = fallbacks.get(model);
+        if (fallback != null) {
+            CircuitBreaker other = breaker(fallback);
+            if (other.tryAcquirePermission()) {
+                admitted.incrementAndGet();
+                admission.complete(new Admission(fallback, true, other, System.nanoTime()));
+                return;
+            }
+        }
+        CompletableFuture<Void> wake = new CompletableFuture<>();
+        waiters.computeIfAbsent(model, ignored -> new ConcurrentLinkedQueue<>()).add(wake);
+        if (fallback != null) {
+            waiters.computeIfAbsent(fallback, ignored -> new ConcurrentLinkedQueue<>()).add(wake);
+        }
+        wake.thenRun(() -> tryAdmit(model, admission));
+    }
+
+    /** The call's outcome: a Retry (5xx, timeout, reset, bad body) is a failure, anything else shows the upstream up. */
+    public void record(Admission admission, Outcome outcome) {
+        admitted.decrementAndGet();
+        long took = System.nanoTime() - admission.startedNanos();
+        if (outcome instanceof Outcome.Retry retry) {
+            admission.breaker().onError(took, TimeUnit.NANOSECONDS, new UpstreamFailure(retry.code()));
+        } else {
+            admission.breaker().onSuccess(took, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The admitted call was not made (cancelled, a cache hit, expired): give the permission back. */
+    public void release(Admission admission) {
+        admitted.decrementAndGet();
+        admission.breaker().releasePermission();
+        wake(admission.model());
+    }
+
+    /** Calls admitted and not reported back yet: what is on its way upstream from this worker. */
+    public int admittedCalls() {
+        return admitted.get();
+    }
+
+    /** Whether calls for the model are held back now (open, or half-open with its trial out). */
+    public boolean isOpen(String model) {
+        return breaker(model).getState() != CircuitBreaker.State.CLOSED;
+    }
+
+    @Override
+    public String name() {
+        return "upstream-circuits";
+    }
+
+    @Override
+    public String describe() {
+        List<String> open = breakers.values().stream()
+                .filter(breaker -> breaker.getState() != CircuitBreaker.State.CLOSED)
+                .map(breaker -> breaker.getName() + " " + breaker.getState().name().toLowerCase())
+                .sorted().toList();
+        return open.isEmpty() ? "all closed" : "not closed: " + String.join(", ", open) + " (jobs wait; a trial call tests the upstream)";
+    }
+
+    private CircuitBreaker breaker(String model) {
+        return breakers.computeIfAbsent(model, this::create);
+    }
+
+    private CircuitBreaker create(String model) {
+        CircuitBreaker breaker = registry.circuitBreaker(model);
+        breaker.getEventPublisher().onStateTransition(event -> {
+            CircuitBreaker.StateTransition transition = event.getStateTransition();
+            if (transition.getToState() == CircuitBreaker.State.OPEN) {
+                log.error("upstream '{}' circuit for {} OPEN ({}): jobs for it wait{}", upstreamName, model, transition,
+                        fallbacks.containsKey(model) ? " or go to the fallback " + fallbacks.get(model) : "");
+            } else {
+                log.warn("upstream '{}' circuit for {}: {}", upstreamName, model, transition);
+            }
+            wake(model);
+        });
+        Gauge.builder("sluice.upstream.circuit.open", breaker, one -> one.getState() == CircuitBreaker.State.CLOSED ? 0 : 1)
+                .description("1 while the model's upstream circuit is open or half-open (jobs wait)")
+                .tag("upstream", upstreamName).tag("model", model).register(meters);
+        return breaker;
+    }
+
+    private void wake(String model) {
+        Queue<CompletableFuture<Void>> queue = waiters.get(model);
+        if (queue == null) {
+            return;
+        }
+        List<CompletableFuture<Void>> woken = new ArrayList<>();
+        for (CompletableFuture<Void> waiter; (waiter = queue.poll()) != null; ) {
+            woken.add(waiter);
+        }
+        woken.forEach(waiter -> waiter.complete(null));
+    }
+
+    private void wakeAll() {
+        try {
+            waiters.keySet().forEach(this::wake);
+        } catch (RuntimeException e) {
+            log.warn("circuit wake-up failed: {}", e.toString());
+        }
+    }
+
+    /** For tests and logs: the state per model seen so far. */
+    public Map<String, String> states() {
+        return breakers.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                entry -> entry.getValue().getState().name().toLowerCase()));
+    }
+}
