@@ -1,6 +1,8 @@
 package dev.sluice.api.batches;
 
 import dev.sluice.api.correlation.CorrelationFilter;
+import dev.sluice.api.idempotency.IdempotencyKey;
+import dev.sluice.api.idempotency.IdempotentRequest;
 import dev.sluice.api.jobs.ApiProperties;
 import dev.sluice.api.jobs.JobRequestValidator;
 import dev.sluice.api.jobs.JobSubmitter;
@@ -22,6 +24,7 @@ import dev.sluice.common.tenants.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jdbi.v3.core.Jdbi;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,6 +40,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 @RestController
@@ -66,17 +70,25 @@ class BatchController {
         this.json = json;
     }
 
+    /** 202 for a new batch; 200 with the same answer when the Idempotency-Key already stands for this request. */
     @PostMapping("/v1/jobs/batch")
     ResponseEntity<BatchAcceptedView> submit(HttpServletRequest request, HttpServletResponse response) throws IOException {
         TenantId tenant = AuthenticatedTenant.of(request);
+        Optional<IdempotencyKey> key = IdempotencyKey.of(request);
         JsonNode body = RequestBodies.readJson(request.getInputStream(), request.getContentLengthLong(),
                 properties.maxBatchBodySize().toBytes(), json);
         BatchRequestParser.Parsed parsed = parser.parse(body);
         BatchRequestParser.BatchDraft batch = parsed.batch().orElseThrow(() -> Problems.invalidRequest(parsed.problems()));
-        JobSubmitter.AcceptedBatch accepted = submitter.submitBatch(tenant, batch.jobs(), batch.metadata(), batch.webhookUrl());
+        Optional<IdempotentRequest> idempotency =
+                key.map(value -> IdempotentRequest.of(tenant, value, JobSubmitter.BATCH_ENDPOINT, body));
+        JobSubmitter.AcceptedBatch accepted = submitter.submitBatch(tenant, batch.jobs(), batch.metadata(),
+                batch.webhookUrl(), idempotency);
         String id = accepted.batchId().toString();
         CorrelationFilter.correlateWith(id, response);
-        return ResponseEntity.accepted()
+        if (accepted.replayed()) {
+            response.setHeader(IdempotencyKey.REPLAYED_HEADER, "true");
+        }
+        return ResponseEntity.status(accepted.replayed() ? HttpStatus.OK : HttpStatus.ACCEPTED)
                 .location(URI.create("/v1/batches/" + id))
                 .body(new BatchAcceptedView(id, "batch", accepted.jobIds().size(),
                         accepted.jobIds().stream().map(JobId::toString).toList(), accepted.createdAt()));

@@ -1,6 +1,8 @@
 package dev.sluice.api.jobs;
 
 import dev.sluice.api.correlation.CorrelationFilter;
+import dev.sluice.api.idempotency.IdempotencyKey;
+import dev.sluice.api.idempotency.IdempotentRequest;
 import dev.sluice.api.problems.Problems;
 import dev.sluice.api.tenants.AuthenticatedTenant;
 import dev.sluice.common.correlation.Correlation;
@@ -12,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.MDC;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Optional;
 
 @RestController
 @RequestMapping("/v1/jobs")
@@ -47,20 +51,27 @@ class JobController {
         this.json = json;
     }
 
+    /** 202 for a new job; 200 with the same answer when the Idempotency-Key already stands for this request. */
     @PostMapping
     ResponseEntity<JobAcceptedView> submit(HttpServletRequest request, HttpServletResponse response) throws IOException {
         TenantId tenant = AuthenticatedTenant.of(request);
+        Optional<IdempotencyKey> key = IdempotencyKey.of(request);
         JsonNode body = RequestBodies.readJson(request.getInputStream(), request.getContentLengthLong(),
                 properties.maxBodySize().toBytes(), json);
         JobRequestValidator.Validated validated = validator.validate(body, "", false);
         if (!validated.isValid()) {
             throw Problems.invalidRequest(validated.problems());
         }
-        JobSubmitter.AcceptedJob accepted = submitter.submit(tenant, validated.draft());
+        Optional<IdempotentRequest> idempotency =
+                key.map(value -> IdempotentRequest.of(tenant, value, JobSubmitter.JOBS_ENDPOINT, body));
+        JobSubmitter.AcceptedJob accepted = submitter.submit(tenant, validated.draft(), idempotency);
         String id = accepted.jobId().toString();
         MDC.put(Correlation.JOB_ID, id);
         CorrelationFilter.correlateWith(id, response);
-        return ResponseEntity.accepted()
+        if (accepted.replayed()) {
+            response.setHeader(IdempotencyKey.REPLAYED_HEADER, "true");
+        }
+        return ResponseEntity.status(accepted.replayed() ? HttpStatus.OK : HttpStatus.ACCEPTED)
                 .location(URI.create("/v1/jobs/" + id))
                 .body(new JobAcceptedView(id, "job", "queued", accepted.createdAt()));
     }

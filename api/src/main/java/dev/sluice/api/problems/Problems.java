@@ -24,6 +24,7 @@ public final class Problems {
     public static final URI FORBIDDEN = URI.create(BASE + "forbidden");
     public static final URI NOT_FOUND = URI.create(BASE + "not-found");
     public static final URI CONFLICT = URI.create(BASE + "conflict");
+    public static final URI IDEMPOTENCY_KEY_REUSED = URI.create(BASE + "idempotency-key-reused");
     public static final URI RATE_LIMITED = URI.create(BASE + "rate-limited");
     public static final URI UNAVAILABLE = URI.create(BASE + "unavailable");
     public static final URI UNSUPPORTED_MEDIA_TYPE = URI.create(BASE + "unsupported-media-type");
@@ -57,6 +58,16 @@ public final class Problems {
 
     public static ErrorResponseException conflict(String detail) {
         return exception(HttpStatus.CONFLICT, CONFLICT, "Conflict", detail);
+    }
+
+    /**
+     * The key stands for an earlier, different request; {@code earlierUse} says how it differs, for example "with a
+     * different body on POST /v1/jobs".
+     */
+    public static ErrorResponseException idempotencyKeyReused(String key, String earlierUse) {
+        return exception(HttpStatus.UNPROCESSABLE_CONTENT, IDEMPOTENCY_KEY_REUSED, "Idempotency-Key reused",
+                "Idempotency-Key '" + key + "' was already used " + earlierUse + "; send that request again to get "
+                        + "its answer, or use a new key for a new request");
     }
 
     public static ErrorResponseException forbidden(String detail) {

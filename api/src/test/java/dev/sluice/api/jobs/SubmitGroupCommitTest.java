@@ -61,7 +61,7 @@ class SubmitGroupCommitTest {
 
     @Test
     void everyCallerOfAFailedGroupGetsTheProblemAndNoneIsAccepted() {
-        JobIntake failing = new JobIntake(null, null, properties) {
+        JobIntake failing = new JobIntake(null, null, properties, null) {
             @Override
             public void accept(List<JobSubmitted> jobs, BatchRecord batch) {
                 throw Problems.unavailable("Kafka did not acknowledge the job, so it was not accepted", null);
@@ -92,7 +92,7 @@ class SubmitGroupCommitTest {
         final List<Integer> groupSizes = Collections.synchronizedList(new ArrayList<>());
 
         RecordingIntake(CountDownLatch firstGroupMayFinish) {
-            super(null, null, properties);
+            super(null, null, properties, null);
             this.firstGroupMayFinish = firstGroupMayFinish;
         }
 

@@ -80,6 +80,10 @@ public interface JobDao {
     @SqlQuery
     List<StatusCount> countByStatusInBatch(@Bind("batchId") UUID batchId);
 
+    /** The batch's job ids in input order. */
+    @SqlQuery
+    List<UUID> findIdsInBatch(@Bind("batchId") UUID batchId);
+
     @SqlQuery
     List<JobRecord> findPageInBatch(@Bind("batchId") UUID batchId, @Bind("afterId") UUID afterId, @Bind("limit") int limit);
 

@@ -3,6 +3,7 @@ package dev.sluice.devstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.api.idempotency.IdempotencyProperties;
 import dev.sluice.api.jobs.ApiProperties;
 import dev.sluice.api.jobs.JobIntake;
 import dev.sluice.common.jobs.JobId;
@@ -32,7 +33,8 @@ class KafkaDownAtSubmitIT {
                 "bootstrap.servers", "127.0.0.1:1", "max.block.ms", 2_000, "request.timeout.ms", 1_000,
                 "delivery.timeout.ms", 2_000, "acks", "all"),
                 new StringSerializer(), new JobSubmittedSerde.JobSubmittedSerializer());
-        JobIntake intake = new JobIntake(jdbi, new KafkaTemplate<>(nowhere), properties);
+        JobIntake intake = new JobIntake(jdbi, new KafkaTemplate<>(nowhere), properties,
+                TestStack.get().apiContext().getBean(IdempotencyProperties.class));
         UUID tenant = jdbi.withHandle(handle -> handle.createQuery("select id from tenants limit 1")
                 .mapTo(UUID.class).one());
         JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),

@@ -48,6 +48,11 @@ public final class SluiceClient {
         return send("POST", path, key == null ? null : "Bearer " + key, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** A POST with extra request headers, given as name, value, name, value, ... */
+    public Reply post(String path, String key, String body, String... headers) {
+        return send("POST", path, key == null ? null : "Bearer " + key, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+    }
+
     public Reply postBytes(String path, String key, byte[] body) {
         return send("POST", path, key == null ? null : "Bearer " + key, body);
     }
@@ -60,8 +65,11 @@ public final class SluiceClient {
         return send("DELETE", path, key == null ? null : "Bearer " + key, null);
     }
 
-    public Reply send(String method, String path, String authorization, byte[] body) {
+    public Reply send(String method, String path, String authorization, byte[] body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
