@@ -43,4 +43,11 @@ public record SimulatorStats(long chatRequests,
                              long duplicatePaidCalls,
                              Instant firstSucceededAt,
                              Instant lastSucceededAt) {
+
+    /** Chat requests received and not answered yet (stalled ones included): the calls in flight right now. */
+    public long inFlight() {
+        long answered = succeeded + rateLimited + quotaExhausted + unauthorized + badRequests + notFound + serverErrors
+                + dropped + overloaded;
+        return chatRequests - answered;
+    }
 }

@@ -236,7 +236,7 @@ class IdempotencyIT {
         IdempotentRequest request = IdempotentRequest.of(tenant, new IdempotencyKey(key), JobSubmitter.JOBS_ENDPOINT,
                 SluiceJson.mapper().readTree(body));
         JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), tenant, null, null,
-                null, (ObjectNode) SluiceJson.mapper().readTree(body), Map.of(), null, Instant.now(), null);
+                null, (ObjectNode) SluiceJson.mapper().readTree(body), Map.of(), null, Instant.now(), null, null);
         DefaultKafkaProducerFactory<String, JobSubmitted> nowhere = new DefaultKafkaProducerFactory<>(Map.of(
                 "bootstrap.servers", "127.0.0.1:1", "max.block.ms", 2_000, "request.timeout.ms", 1_000,
                 "delivery.timeout.ms", 2_000, "acks", "all"),

@@ -34,14 +34,23 @@ public final class SluiceClient {
         this.adminToken = adminToken;
     }
 
+    /** A tenant made for one test: its id (for reading its rows) and its API key. */
+    public record Tenant(String id, String apiKey) {
+    }
+
     /** Creates a fresh tenant through the admin API and returns its API key. */
     public String newTenantKey(String namePrefix) {
+        return newTenant(namePrefix).apiKey();
+    }
+
+    /** Creates a fresh tenant through the admin API. */
+    public Tenant newTenant(String namePrefix) {
         String name = namePrefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         Reply reply = send("POST", "/admin/tenants", "Bearer " + adminToken, ("{\"name\":\"" + name + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (reply.status() != 201) {
             throw new IllegalStateException("cannot create tenant: " + reply.status() + " " + reply.body());
         }
-        return reply.json().get("api_key").stringValue();
+        return new Tenant(reply.json().get("tenant_id").stringValue(), reply.json().get("api_key").stringValue());
     }
 
     public Reply post(String path, String key, String body) {

@@ -23,6 +23,12 @@ import java.util.stream.Collectors;
 public final class TestStack {
 
     public static final String ADMIN_TOKEN = "it-admin-token";
+    public static final String DATABASE_URL = System.getenv().getOrDefault("SLUICE_TEST_DATABASE_URL",
+            "jdbc:postgresql://127.0.0.1:5432/sluice_test");
+    public static final String DATABASE_USER = System.getenv().getOrDefault("DATABASE_USER", "postgres");
+    public static final String DATABASE_PASSWORD = System.getenv().getOrDefault("DATABASE_PASSWORD", "");
+    /** Partitions of each job topic; a worker started apart must be told, or it would add partitions. */
+    public static final int JOBS_PARTITIONS = 6;
     private static SluiceStack stack;
     private static AdminClient admin;
 
@@ -34,10 +40,7 @@ public final class TestStack {
             try {
                 Path data = Files.createTempDirectory("sluice-it-");
                 StackSettings settings = new StackSettings(0, 0, Optional.empty(), Optional.empty(), false,
-                        System.getenv().getOrDefault("SLUICE_TEST_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/sluice_test"),
-                        System.getenv().getOrDefault("DATABASE_USER", "postgres"),
-                        System.getenv().getOrDefault("DATABASE_PASSWORD", ""),
-                        Optional.empty(), data, Map.ofEntries(
+                        DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, Optional.empty(), data, Map.ofEntries(
                         Map.entry("sluice.tenants.admin-token", ADMIN_TOKEN),
                         Map.entry("sluice.worker.retry-base-delay", "50ms"),
                         Map.entry("sluice.worker.retry-max-delay", "500ms"),
@@ -47,7 +50,7 @@ public final class TestStack {
                         Map.entry("sluice.upstream.timeout", "5s"),
                         Map.entry("sluice.circuit.fallback-models", "gpt-4.1=gpt-4.1-mini"),
                         Map.entry("sluice.worker.shutdown-timeout", "10s"),
-                        Map.entry("sluice.topics.jobs-partitions", "6"),
+                        Map.entry("sluice.topics.jobs-partitions", Integer.toString(JOBS_PARTITIONS)),
                         Map.entry("sluice.api.tenant-limits.cache-ttl", "200ms"),
                         // a fresh shared budget in Redis for every test run; limits learned by one run stay there
                         Map.entry("sluice.upstream.name", "it-" + java.util.UUID.randomUUID())));

@@ -19,8 +19,11 @@ import dev.sluice.worker.upstream.UpstreamClient;
 import dev.sluice.worker.upstream.UpstreamKey;
 import dev.sluice.worker.upstream.UpstreamProperties;
 import org.jdbi.v3.core.Jdbi;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.context.support.DefaultLifecycleProcessor;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -104,6 +107,20 @@ class WorkerConfiguration {
                               ScheduledExecutorService workerTimer) {
         return new JobProcessor(jdbi, upstream, cache, keyHealth, circuits, new OutcomeClassifier(), properties,
                 databaseExecutor, workerTimer);
+    }
+
+    /**
+     * Boot's lifecycle processor, except for the job listeners' phase: they stop asynchronously (see
+     * {@link JobListener#stop(Runnable)}), and Spring waits for them only as long as this says before it closes Kafka,
+     * Redis and the database under them. Boot's default of 30 s would cut a longer shutdown timeout short.
+     */
+    @Bean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME)
+    DefaultLifecycleProcessor lifecycleProcessor(LifecycleProperties lifecycle, WorkerProperties properties) {
+        DefaultLifecycleProcessor processor = new DefaultLifecycleProcessor();
+        processor.setTimeoutPerShutdownPhase(lifecycle.getTimeoutPerShutdownPhase().toMillis());
+        processor.setTimeoutForShutdownPhase(JobListener.PHASE,
+                properties.shutdownTimeout().plus(JobListener.AFTER_DRAIN).toMillis());
+        return processor;
     }
 
     @Bean
