@@ -71,7 +71,9 @@ final class ChatCompletionsHandler implements HttpHandler {
             log.debug("chat request stalls for {}", answered.delay());
         }
         String clientRequestId = exchange.getRequestHeaders().getFirst(CLIENT_REQUEST_ID);
+        String key = ApiKeys.bearerKey(exchange.getRequestHeaders().getFirst("Authorization"));
         later(exchange, answered.delay(), () -> {
+            stats.recordSucceededFor(key);
             stats.recordSucceeded(clientRequestId, answered.promptTokens(), answered.completionTokens(),
                     answered.chargedTokens());
             log.debug("answering chat request {} with {} prompt and {} completion tokens", clientRequestId,

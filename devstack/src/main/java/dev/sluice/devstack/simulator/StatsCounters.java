@@ -30,6 +30,7 @@ final class StatsCounters {
     private final LongAdder completionTokens = new LongAdder();
     private final LongAdder chargedTokens = new LongAdder();
     private final LongAdder duplicatePaidCalls = new LongAdder();
+    private final Map<String, LongAdder> succeededByKey = new ConcurrentHashMap<>();
     private final Set<Long> answeredClientRequestIds = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Instant> firstSucceededAt = new AtomicReference<>();
     private final AtomicReference<Instant> lastSucceededAt = new AtomicReference<>();
@@ -60,6 +61,18 @@ final class StatsCounters {
             case 503 -> record(Outcome.OVERLOADED);
             default -> record(Outcome.SERVER_ERROR);
         }
+    }
+
+    /** Counts a 200 answer for one key (several keys or accounts may share the simulator). */
+    void recordSucceededFor(String key) {
+        if (key != null) {
+            succeededByKey.computeIfAbsent(key, ignored -> new LongAdder()).increment();
+        }
+    }
+
+    long succeededFor(String key) {
+        LongAdder count = succeededByKey.get(key);
+        return count == null ? 0 : count.sum();
     }
 
     /** Counts a 200 answer; {@code clientRequestId} may be null when the client sent none. */
@@ -100,6 +113,7 @@ final class StatsCounters {
         completionTokens.reset();
         chargedTokens.reset();
         duplicatePaidCalls.reset();
+        succeededByKey.clear();
         answeredClientRequestIds.clear();
         firstSucceededAt.set(null);
         lastSucceededAt.set(null);

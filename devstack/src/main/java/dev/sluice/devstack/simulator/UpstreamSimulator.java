@@ -89,6 +89,11 @@ public final class UpstreamSimulator implements AutoCloseable {
         return stats.snapshot();
     }
 
+    /** 200 answers given to calls with this bearer key (keys never leave the process: no endpoint shows them). */
+    public long succeededFor(String key) {
+        return stats.succeededFor(key);
+    }
+
     public void resetStats() {
         stats.reset();
     }

@@ -7,6 +7,7 @@ import dev.sluice.devstack.it.SluiceClient.Reply;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import dev.sluice.devstack.standalone.SluiceStack;
 import dev.sluice.worker.upstream.KeyHealth;
+import dev.sluice.worker.upstream.UpstreamTargets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ class KeyPauseIT {
         client = TestStack.client();
         key = client.newTenantKey("keypause");
         simulator = TestStack.simulator();
-        keyHealth = TestStack.get().workerContext().orElseThrow().getBean(KeyHealth.class);
+        keyHealth = TestStack.get().workerContext().orElseThrow().getBean(UpstreamTargets.class).all().get(0).health();
     }
 
     @AfterEach

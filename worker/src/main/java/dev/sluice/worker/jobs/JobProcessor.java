@@ -11,6 +11,7 @@ import dev.sluice.worker.upstream.Outcome;
 import dev.sluice.worker.upstream.UpstreamReply;
 import dev.sluice.worker.upstream.OutcomeClassifier;
 import dev.sluice.worker.upstream.UpstreamCircuits;
+import dev.sluice.worker.upstream.UpstreamTargets;
 import dev.sluice.worker.cache.Lookup;
 import dev.sluice.worker.cache.ResponseCache;
 import dev.sluice.worker.ratelimit.MeteredUpstream;
@@ -66,7 +67,7 @@ public class JobProcessor {
     private final Jdbi jdbi;
     private final MeteredUpstream upstream;
     private final ResponseCache cache;
-    private final KeyHealth keyHealth;
+    private final UpstreamTargets targets;
     private final UpstreamCircuits circuits;
     private final OutcomeClassifier classifier;
     private final WorkerProperties properties;
@@ -74,13 +75,13 @@ public class JobProcessor {
     private final ScheduledExecutorService timer;
     private volatile boolean stopping;
 
-    public JobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, KeyHealth keyHealth,
+    public JobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, UpstreamTargets targets,
                         UpstreamCircuits circuits, OutcomeClassifier classifier, WorkerProperties properties,
                         Executor database, ScheduledExecutorService timer) {
         this.jdbi = jdbi;
         this.upstream = upstream;
         this.cache = cache;
-        this.keyHealth = keyHealth;
+        this.targets = targets;
         this.circuits = circuits;
         this.classifier = classifier;
         this.properties = properties;
@@ -89,9 +90,9 @@ public class JobProcessor {
     }
 
     public CompletableFuture<Disposition> process(JobSubmitted job) {
-        // while the upstream key is paused or the model's circuit is open, the job stays queued here (and the rest
-        // in Kafka once the worker is full)
-        return keyHealth.whenUsable()
+        // while every upstream key for the model is paused, or the model's circuit is open, the job stays queued here
+        // (and the rest in Kafka once the worker is full)
+        return targets.whenAnyUsable(job.model())
                 .thenCompose(usable -> circuits.admit(job.model()))
                 .thenCompose(admission -> inDatabase(job, () -> start(job)).thenCompose(start -> {
                     if (start.isEmpty()) {
@@ -153,12 +154,20 @@ public class JobProcessor {
                     circuits.release(progress.admission());
                     return tooLargeOutcome(outgoing, tooLarge);
                 }
+                if (result instanceof MeteredUpstream.Result.NotServed notServed) {
+                    circuits.release(progress.admission());
+                    return new Outcome.Fail(0, "model_not_configured", "no configured upstream serves the model '"
+                            + notServed.model() + "' (see sluice.upstream.models and targets); it was not sent", null);
+                }
                 MeteredUpstream.Result.Sent sent = (MeteredUpstream.Result.Sent) result;
                 Outcome classified = JobLogContext.call(job, () -> classifier.classify(sent.reply()));
                 circuits.record(progress.admission(), classified);
                 upstream.settle(sent.call(), classified);
-                if (sent.reply() instanceof UpstreamReply.Answered && !(classified instanceof Outcome.PauseKey)) {
-                    keyHealth.confirmUsable();
+                KeyHealth key = sent.call().target().health();
+                if (classified instanceof Outcome.PauseKey pause) {
+                    key.pause(pause);
+                } else if (sent.reply() instanceof UpstreamReply.Answered) {
+                    key.confirmUsable();
                 }
                 return classified;
             }).exceptionally(failure -> {
@@ -241,9 +250,8 @@ public class JobProcessor {
             return nextAttempt(progress, progress.failedAttempts());
         }
         Outcome.PauseKey pause = (Outcome.PauseKey) outcome;
-        JobLogContext.run(job, () -> log.error("upstream key unusable ({} {}): the job goes back to queued until the key "
-                + "works again; upstream said: {}", pause.status(), pause.code(), pause.upstreamError()));
-        keyHealth.pause(pause);
+        JobLogContext.run(job, () -> log.error("upstream key unusable ({} {}): the job goes back to queued until a key "
+                + "for its model works again; upstream said: {}", pause.status(), pause.code(), pause.upstreamError()));
         return inDatabase(job, () -> jdbi.withExtension(JobDao.class, jobs -> jobs.requeue(job.jobId().value(),
                 progress.attempt()))).thenCompose(requeued -> requeued == 1 ? process(job) : DONE);
     }

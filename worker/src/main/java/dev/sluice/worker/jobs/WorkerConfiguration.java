@@ -11,6 +11,8 @@ import dev.sluice.worker.ratelimit.UpstreamBudget;
 import dev.sluice.worker.retries.RetryScheduler;
 import dev.sluice.worker.upstream.CircuitProperties;
 import dev.sluice.worker.upstream.KeyHealth;
+import dev.sluice.worker.upstream.UpstreamTarget;
+import dev.sluice.worker.upstream.UpstreamTargets;
 import dev.sluice.worker.upstream.UpstreamCircuits;
 import dev.sluice.worker.upstream.OutcomeClassifier;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +30,9 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,19 +58,39 @@ class WorkerConfiguration {
         return Executors.newScheduledThreadPool(4, named("sluice-timer"));
     }
 
+    /**
+     * The primary upstream (OPENAI_*) and any further targets, each with its own pooled client, key and key health.
+     */
     @Bean
-    UpstreamKey upstreamKey(UpstreamProperties properties) {
-        return new UpstreamKey(properties, Clock.systemUTC());
+    UpstreamTargets upstreamTargets(UpstreamProperties properties, RedissonClient redisson, WorkerProperties worker,
+                                    ExecutorService upstreamExecutor, ScheduledExecutorService workerTimer,
+                                    MeterRegistry meters) {
+        List<UpstreamTarget> targets = new ArrayList<>();
+        targets.add(target(properties, 0, 0, redisson, worker, upstreamExecutor, workerTimer, meters));
+        for (UpstreamProperties.Target extra : properties.targets()) {
+            targets.add(target(properties.forTarget(extra), extra.requestsPerMinute(), extra.tokensPerMinute(),
+                    redisson, worker, upstreamExecutor, workerTimer, meters));
+        }
+        return new UpstreamTargets(targets);
     }
 
-    @Bean
-    UpstreamClient upstreamClient(UpstreamProperties properties, UpstreamKey key, ExecutorService upstreamExecutor) {
-        return new UpstreamClient(properties, key, upstreamExecutor);
+    private static UpstreamTarget target(UpstreamProperties properties, long requestsPerMinute, long tokensPerMinute,
+                                         RedissonClient redisson, WorkerProperties worker, ExecutorService executor,
+                                         ScheduledExecutorService timer, MeterRegistry meters) {
+        UpstreamClient client = new UpstreamClient(properties, new UpstreamKey(properties, Clock.systemUTC()), executor);
+        KeyHealth health = new KeyHealth(client, redisson, properties.name(), worker.keyProbeInterval(), timer,
+                Clock.systemUTC(), meters);
+        return new UpstreamTarget(properties.name(), client, health, Set.copyOf(properties.models()),
+                requestsPerMinute, tokensPerMinute);
     }
 
+    /** A target's own limits where it has them, else the sluice.ratelimit ones for the model. */
     @Bean
-    UpstreamBudget upstreamBudget(RedissonClient redisson, RateLimitProperties limits) {
-        return new UpstreamBudget(redisson, limits);
+    UpstreamBudget upstreamBudget(RedissonClient redisson, RateLimitProperties limits, UpstreamTargets targets) {
+        return new UpstreamBudget(redisson, key -> targets.named(key.upstream())
+                .filter(target -> target.requestsPerMinute() > 0 || target.tokensPerMinute() > 0)
+                .map(target -> new RateLimitProperties.ModelLimits(target.requestsPerMinute(), target.tokensPerMinute()))
+                .orElseGet(() -> limits.limitsOf(key.model())));
     }
 
     @Bean
@@ -75,11 +100,9 @@ class WorkerConfiguration {
     }
 
     @Bean
-    MeteredUpstream meteredUpstream(UpstreamClient upstream, BudgetGate gate, UpstreamBudget budget,
-                                    RateLimitProperties limits, UpstreamProperties upstreamProperties,
-                                    MeterRegistry meters) {
-        return new MeteredUpstream(upstream, gate, budget, new TokenEstimator(limits.defaultCompletionTokens()),
-                upstreamProperties.name(), meters);
+    MeteredUpstream meteredUpstream(UpstreamTargets targets, BudgetGate gate, UpstreamBudget budget,
+                                    RateLimitProperties limits, MeterRegistry meters) {
+        return new MeteredUpstream(targets, gate, budget, new TokenEstimator(limits.defaultCompletionTokens()), meters);
     }
 
     @Bean
@@ -89,23 +112,16 @@ class WorkerConfiguration {
     }
 
     @Bean
-    KeyHealth keyHealth(UpstreamClient upstream, RedissonClient redisson, UpstreamProperties upstreamProperties,
-                        WorkerProperties properties, ScheduledExecutorService workerTimer, MeterRegistry meters) {
-        return new KeyHealth(upstream, redisson, upstreamProperties.name(), properties.keyProbeInterval(),
-                workerTimer, Clock.systemUTC(), meters);
-    }
-
-    @Bean
     UpstreamCircuits upstreamCircuits(CircuitProperties properties, UpstreamProperties upstreamProperties,
                                       ScheduledExecutorService workerTimer, MeterRegistry meters) {
         return new UpstreamCircuits(properties, upstreamProperties.name(), workerTimer, meters);
     }
 
     @Bean
-    JobProcessor jobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, KeyHealth keyHealth,
+    JobProcessor jobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, UpstreamTargets targets,
                               UpstreamCircuits circuits, WorkerProperties properties, ExecutorService databaseExecutor,
                               ScheduledExecutorService workerTimer) {
-        return new JobProcessor(jdbi, upstream, cache, keyHealth, circuits, new OutcomeClassifier(), properties,
+        return new JobProcessor(jdbi, upstream, cache, targets, circuits, new OutcomeClassifier(), properties,
                 databaseExecutor, workerTimer);
     }
 

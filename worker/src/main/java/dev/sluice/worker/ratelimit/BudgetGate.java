@@ -63,6 +63,12 @@ public class BudgetGate {
         return admitted;
     }
 
+    /** Jobs of this process waiting in one budget's lane. */
+    public int waiting(BudgetKey key) {
+        Lane lane = lanes.get(key);
+        return lane == null ? 0 : lane.size();
+    }
+
     /** Jobs of this process waiting for budget, over all lanes. */
     public int waiting() {
         return lanes.values().stream().mapToInt(Lane::size).sum();

@@ -2,11 +2,15 @@ package dev.sluice.worker.ratelimit;
 
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.worker.upstream.Outcome;
-import dev.sluice.worker.upstream.UpstreamClient;
+import dev.sluice.worker.upstream.UpstreamTarget;
+import dev.sluice.worker.upstream.UpstreamTargets;
 import dev.sluice.worker.upstream.UpstreamReply;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -20,8 +24,8 @@ public class MeteredUpstream {
 
     private static final Logger log = LoggerFactory.getLogger(MeteredUpstream.class);
 
-    /** One metered call: whose budget it used and what it was estimated to cost. */
-    public record Call(BudgetKey key, TokenEstimate estimate) {
+    /** One metered call: where it went, whose budget it used and what it was estimated to cost. */
+    public record Call(UpstreamTarget target, BudgetKey key, TokenEstimate estimate) {
     }
 
     public sealed interface Result {
@@ -32,38 +36,72 @@ public class MeteredUpstream {
         /** The job needs more tokens than the whole per-minute limit: it was not sent and never can be. */
         record TooLarge(Call call, long tokensPerMinute) implements Result {
         }
+
+        /** No configured target serves the job's model: it was not sent. */
+        record NotServed(String model) implements Result {
+        }
     }
 
-    private final UpstreamClient upstream;
+    private final UpstreamTargets targets;
     private final BudgetGate gate;
     private final UpstreamBudget budget;
     private final TokenEstimator estimator;
-    private final String upstreamName;
     private final MeterRegistry meters;
+    private final AtomicInteger turn = new AtomicInteger();
 
-    public MeteredUpstream(UpstreamClient upstream, BudgetGate gate, UpstreamBudget budget, TokenEstimator estimator,
-                           String upstreamName, MeterRegistry meters) {
-        this.upstream = upstream;
+    public MeteredUpstream(UpstreamTargets targets, BudgetGate gate, UpstreamBudget budget, TokenEstimator estimator,
+                           MeterRegistry meters) {
+        this.targets = targets;
         this.gate = gate;
         this.budget = budget;
         this.estimator = estimator;
-        this.upstreamName = upstreamName;
         this.meters = meters;
     }
 
     public CompletableFuture<Result> send(JobSubmitted job) {
-        Call call = new Call(new BudgetKey(upstreamName, job.model()), estimator.estimate(job.request()));
+        Optional<UpstreamTarget> routed = route(job.model());
+        if (routed.isEmpty()) {
+            return CompletableFuture.completedFuture(new Result.NotServed(job.model()));
+        }
+        UpstreamTarget target = routed.get();
+        Call call = new Call(target, new BudgetKey(target.name(), job.model()), estimator.estimate(job.request()));
         BudgetGate.Ticket ticket = new BudgetGate.Ticket(call.key(), job.tenantId().toString(), job.batchId() != null,
                 call.estimate().total());
         return gate.admit(ticket).thenCompose(admission -> {
             if (admission instanceof Admission.TooLarge tooLarge) {
                 return CompletableFuture.completedFuture(new Result.TooLarge(call, tooLarge.tokensPerMinute()));
             }
-            return upstream.complete(job).thenApply(reply -> {
+            return target.client().complete(job).thenApply(reply -> {
                 learnFrom(call, reply);
                 return new Result.Sent(call, reply);
             });
         });
+    }
+
+    /**
+     * Which target a job goes to: among those serving its model with a usable key, the one whose budget lane has the
+     * fewest jobs waiting in this worker (a lane drains at its key's rate, so a faster or emptier key gets more),
+     * taking turns on a tie. With every such key paused it still picks one; that call meets the pause.
+     */
+    Optional<UpstreamTarget> route(String model) {
+        List<UpstreamTarget> serving = targets.serving(model);
+        if (serving.size() <= 1) {
+            return serving.stream().findFirst();
+        }
+        List<UpstreamTarget> usable = serving.stream().filter(target -> !target.health().isPaused()).toList();
+        List<UpstreamTarget> candidates = usable.isEmpty() ? serving : usable;
+        int start = Math.floorMod(turn.getAndIncrement(), candidates.size());
+        UpstreamTarget best = null;
+        int fewest = Integer.MAX_VALUE;
+        for (int offset = 0; offset < candidates.size(); offset++) {
+            UpstreamTarget candidate = candidates.get((start + offset) % candidates.size());
+            int waiting = gate.waiting(new BudgetKey(candidate.name(), model));
+            if (waiting < fewest) {
+                best = candidate;
+                fewest = waiting;
+            }
+        }
+        return Optional.of(best);
     }
 
     /** Settles a success's estimate against its usage, or starts the shared cool-down of a 429 rate limit. */
@@ -96,6 +134,7 @@ public class MeteredUpstream {
 
     private void count(String kind, Call call, long tokens) {
         Counter.builder("sluice.upstream.tokens").tag("kind", kind).tag("model", call.key().model())
+                .tag("upstream", call.key().upstream())
                 .description("tokens the upstream reported as used").register(meters).increment(tokens);
     }
 

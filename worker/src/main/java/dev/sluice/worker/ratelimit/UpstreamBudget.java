@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.redisson.api.RScript;
@@ -26,11 +27,16 @@ public class UpstreamBudget {
     private static final String SETTLE = PRELUDE + script("settle.lua");
 
     private final RScript scripts;
-    private final RateLimitProperties properties;
+    private final Function<BudgetKey, RateLimitProperties.ModelLimits> limits;
 
     public UpstreamBudget(RedissonClient redisson, RateLimitProperties properties) {
+        this(redisson, key -> properties.limitsOf(key.model()));
+    }
+
+    /** {@code limits}: the configured limits of a budget (a target may have its own; 0 means learn them). */
+    public UpstreamBudget(RedissonClient redisson, Function<BudgetKey, RateLimitProperties.ModelLimits> limits) {
         this.scripts = redisson.getScript(StringCodec.INSTANCE);
-        this.properties = properties;
+        this.limits = limits;
     }
 
     /** One request for tokens, leaving {@code reserve} (a share of each limit) in the buckets afterwards. */
@@ -91,10 +97,10 @@ public class UpstreamBudget {
 
     private <R> CompletableFuture<R> eval(String script, RScript.ReturnType returnType, BudgetKey key,
                                           String... arguments) {
-        RateLimitProperties.ModelLimits limits = properties.limitsOf(key.model());
+        RateLimitProperties.ModelLimits configured = limits.apply(key);
         Object[] values = new Object[arguments.length + 2];
-        values[0] = Long.toString(limits.requestsPerMinute());
-        values[1] = Long.toString(limits.tokensPerMinute());
+        values[0] = Long.toString(configured.requestsPerMinute());
+        values[1] = Long.toString(configured.tokensPerMinute());
         System.arraycopy(arguments, 0, values, 2, arguments.length);
         return scripts.<R>evalAsync(RScript.Mode.READ_WRITE, script, returnType, List.of(key.redisKey()), values)
                 .toCompletableFuture();

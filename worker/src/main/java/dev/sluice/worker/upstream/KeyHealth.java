@@ -1,6 +1,5 @@
 package dev.sluice.worker.upstream;
 
-import dev.sluice.common.health.ReadinessDetail;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * the probe answers 200 (or the key changed), one trial job goes first: quota errors pass the probe, so only a real
  * call tells. If the trial works, everything resumes; if it is refused again, the pause goes on.
  */
-public class KeyHealth implements ReadinessDetail {
+public class KeyHealth {
 
     private static final Logger log = LoggerFactory.getLogger(KeyHealth.class);
 
@@ -130,12 +129,6 @@ public class KeyHealth implements ReadinessDetail {
         return reason;
     }
 
-    @Override
-    public String name() {
-        return "upstream_key";
-    }
-
-    @Override
     public synchronized String describe() {
         return switch (state) {
             case USABLE -> "usable";

@@ -1,0 +1,63 @@
+package dev.sluice.worker.upstream;
+
+import dev.sluice.common.health.ReadinessDetail;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * Every upstream target of this worker, the primary first. A job may go to any target serving its model whose key is
+ * usable; it waits (queued) only while every such key is paused.
+ */
+public class UpstreamTargets implements ReadinessDetail {
+
+    private final List<UpstreamTarget> targets;
+
+    public UpstreamTargets(List<UpstreamTarget> targets) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("at least one upstream target is needed");
+        }
+        this.targets = List.copyOf(targets);
+    }
+
+    public List<UpstreamTarget> all() {
+        return targets;
+    }
+
+    public List<UpstreamTarget> serving(String model) {
+        return targets.stream().filter(target -> target.serves(model)).toList();
+    }
+
+    public Optional<UpstreamTarget> named(String name) {
+        return targets.stream().filter(target -> target.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Completes when some target serving the model has a usable key (at once, usually). A model no target serves
+     * completes at once too: the job then fails with a clear error instead of waiting for ever.
+     */
+    public CompletableFuture<Void> whenAnyUsable(String model) {
+        List<UpstreamTarget> candidates = serving(model);
+        if (candidates.isEmpty() || candidates.stream().anyMatch(target -> !target.health().isPaused())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (candidates.size() == 1) {
+            return candidates.get(0).health().whenUsable();
+        }
+        return CompletableFuture.anyOf(candidates.stream().map(target -> target.health().whenUsable())
+                .toArray(CompletableFuture[]::new)).thenApply(ignored -> null);
+    }
+
+    @Override
+    public String name() {
+        return "upstream_keys";
+    }
+
+    @Override
+    public String describe() {
+        return targets.stream().map(target -> target.name() + ": " + target.health().describe())
+                .collect(Collectors.joining("; "));
+    }
+}
