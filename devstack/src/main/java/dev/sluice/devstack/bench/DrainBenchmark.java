@@ -86,6 +86,9 @@ public final class DrainBenchmark {
                 report(drainNaively(limitCase));
             }
         }
+        if (options.scenarios().contains("keys")) {
+            keys();
+        }
         if (options.capacityJobs() > 0 && options.scenarios().contains("capacity")) {
             capacity();
         }
@@ -117,7 +120,7 @@ public final class DrainBenchmark {
         try (WorkerProcesses workers = WorkerProcesses.start(workerCount, env, logDirectory().resolve(model))) {
             awaitGroupMembers(workerCount);
             return measure(model + " (" + workerCount + " worker" + (workerCount > 1 ? "s)" : ")"), limitCase,
-                    jobs.size(), () -> submitAndAwait(jobs));
+                    limitOf(limitCase), jobs.size(), () -> submitAndAwait(jobs));
         }
     }
 
@@ -130,15 +133,57 @@ public final class DrainBenchmark {
         }
         NaiveDrain naive = new NaiveDrain(simulator.baseUrl(), SluiceStack.SIMULATOR_KEY, options.naiveConcurrency(),
                 model);
-        return measure("naive, " + options.naiveConcurrency() + " threads", limitCase, bodies.size(),
-                () -> naive.drain(bodies));
+        return measure("naive, " + options.naiveConcurrency() + " threads", limitCase, limitOf(limitCase),
+                bodies.size(), () -> naive.drain(bodies));
     }
 
     private interface Drain {
         int run() throws Exception;
     }
 
-    private Result measure(String name, String limitCase, int jobCount, Drain drain) throws Exception {
+    private long limitOf(String limitCase) {
+        return "rpm".equals(limitCase) ? options.requestsPerMinute() : options.tokensPerMinute();
+    }
+
+    /**
+     * Two upstream keys (accounts) with the same RPM limit each, one worker: the second key is a target of its own
+     * (SLUICE_UPSTREAM_TARGETS_0_*), so the worker should drain at about twice the rate of one key.
+     */
+    private void keys() throws Exception {
+        List<Result> results = new ArrayList<>();
+        for (int keys = 1; keys <= 2; keys++) {
+            String model = "bench-keys-" + keys + "k-" + runId;
+            configureUpstream("rpm");
+            List<ObjectNode> jobs = new ArrayList<>();
+            for (int copy = 0; copy < keys; copy++) {
+                for (ObjectNode job : jobs("rpm", model)) {
+                    job.withArray("messages").get(0).asObject().put("content",
+                            job.get("messages").get(0).get("content").asString() + " copy " + copy);
+                    jobs.add(job);
+                }
+            }
+            Map<String, String> env = workerEnvironment(model, options.bulkConcurrency(), false);
+            if (keys == 2) {
+                env.put("SLUICE_UPSTREAM_TARGETS_0_NAME", model + "-second");
+                env.put("SLUICE_UPSTREAM_TARGETS_0_BASEURL", simulator.baseUrl());
+                env.put("SLUICE_UPSTREAM_TARGETS_0_APIKEY", "sk-bench-second-account");
+            }
+            try (WorkerProcesses workers = WorkerProcesses.start(1, env, logDirectory().resolve(model))) {
+                awaitGroupMembers(1);
+                Result result = measure(model + " (" + keys + " key" + (keys > 1 ? "s)" : ")"), "rpm",
+                        keys * options.requestsPerMinute(), jobs.size(), () -> submitAndAwait(jobs));
+                report(result);
+                results.add(result);
+            }
+        }
+        double ratio = results.get(0).requestsPerMinute() == 0 ? 0
+                : results.get(1).requestsPerMinute() / results.get(0).requestsPerMinute();
+        System.out.printf("keys: two keys drained %.2f× the requests/min of one key  [target about 2×]%n", ratio);
+        machineLines.add(String.format("BENCH drain scenario=keys one_key_rpm=%.0f two_keys_rpm=%.0f ratio=%.2f",
+                results.get(0).requestsPerMinute(), results.get(1).requestsPerMinute(), ratio));
+    }
+
+    private Result measure(String name, String limitCase, long limit, int jobCount, Drain drain) throws Exception {
         long started = System.nanoTime();
         int lost;
         List<UpstreamTimeline.Sample> samples;
@@ -150,7 +195,6 @@ public final class DrainBenchmark {
         Duration wall = Duration.ofNanos(System.nanoTime() - started);
         SimulatorStats first = samples.get(0).stats();
         SimulatorStats last = samples.get(samples.size() - 1).stats();
-        long limit = "rpm".equals(limitCase) ? options.requestsPerMinute() : options.tokensPerMinute();
         // steady state starts once the upstream's bucket is (nearly) empty: it starts full (one minute's worth) and
         // refills at the limit, so that is when what was spent reaches the limit plus the refill since the first answer
         UpstreamTimeline.Sample from = null;
@@ -383,7 +427,7 @@ public final class DrainBenchmark {
             for (String batchId : batchIds) {
                 JsonNode counts = http.getBatchPage(batchId, null).body().path("counts");
                 terminal += counts.path("succeeded").asInt() + counts.path("failed").asInt()
-                        + counts.path("cancelled").asInt();
+                        + counts.path("cancelled").asInt() + counts.path("expired").asInt();
             }
             unfinished = jobs.size() - terminal;
         }

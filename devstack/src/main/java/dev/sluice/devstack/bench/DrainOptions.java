@@ -7,7 +7,7 @@ import java.util.List;
  * Options of {@code ./sluice bench drain}, as {@code --name=value}: rpm (3000), tpm (300000), latency-ms (200),
  * workers (1,3), steady-seconds (40), naive-concurrency (64; 0 skips the naive drain), bulk-concurrency (256),
  * capacity-jobs (20000; 0 skips), capacity-latency-ms (1000), capacity-concurrency (1024), cache-jobs (2000; 0 skips),
- * max-wait-seconds (600), scenarios (rpm,tpm,capacity,fairness,cache).
+ * max-wait-seconds (600), scenarios (rpm,tpm,keys,capacity,fairness,cache; keys: one key against two keys, RPM-bound).
  */
 record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMillis, List<Integer> workerCounts,
                     int steadySeconds, int naiveConcurrency, int bulkConcurrency, int capacityJobs,
@@ -16,7 +16,7 @@ record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMil
 
     static DrainOptions parse(String[] args) {
         DrainOptions options = new DrainOptions(3_000, 300_000, 200, List.of(1, 3), 40, 64, 256, 20_000, 1_000, 1_024,
-                2_000, 600, List.of("rpm", "tpm", "capacity", "fairness", "cache"));
+                2_000, 600, List.of("rpm", "tpm", "keys", "capacity", "fairness", "cache"));
         for (String arg : args) {
             String[] pair = arg.replaceFirst("^--", "").split("=", 2);
             if (pair.length != 2) {
