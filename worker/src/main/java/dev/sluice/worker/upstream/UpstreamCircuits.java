@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
 public class UpstreamCircuits implements ReadinessDetail {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamCircuits.class);
+    /** Longer than any trial call can take (the upstream timeout is 60 s by default). */
+    private static final java.time.Duration TRIAL_BOUND = java.time.Duration.ofMinutes(3);
 
     /** Leave to send one call for {@code model} (the job's own, or its fallback), to be reported back once. */
     public record Admission(String model, boolean fallback, CircuitBreaker breaker, long startedNanos) {
@@ -62,6 +64,9 @@ public class UpstreamCircuits implements ReadinessDetail {
                 .waitDurationInOpenState(properties.openWait())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .permittedNumberOfCallsInHalfOpenState(1)
+                // a trial whose outcome never comes back (a bug, a worker stopping mid-call) must not hold the
+                // circuit half-open for ever: after this it opens again and the next open wait starts a new trial
+                .maxWaitDurationInHalfOpenState(TRIAL_BOUND)
                 .build());
         this.fallbacks = properties.fallbacks();
         this.upstreamName = upstreamName;

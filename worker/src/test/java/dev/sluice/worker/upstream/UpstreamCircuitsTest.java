@@ -1,0 +1,112 @@
+package dev.sluice.worker.upstream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class UpstreamCircuitsTest {
+
+    private static final Outcome FAILED = new Outcome.Retry("server_error", "down", null);
+    private static final Outcome ANSWERED = new Outcome.Fail(400, "invalid_request_error", "bad", null);
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
+
+    private UpstreamCircuits circuits(String fallbacks) {
+        return new UpstreamCircuits(new CircuitProperties(50, 4, 4, Duration.ofMillis(200), fallbacks), "test", timer,
+                new SimpleMeterRegistry());
+    }
+
+    @Test
+    void aRunOfFailuresOpensTheCircuitAndJobsWaitUntilATrialSucceeds() {
+        UpstreamCircuits circuits = circuits("");
+        for (int i = 0; i < 4; i++) {
+            circuits.record(circuits.admit("gpt-4o").join(), FAILED);
+        }
+        assertThat(circuits.isOpen("gpt-4o")).isTrue();
+
+        CompletableFuture<UpstreamCircuits.Admission> first = circuits.admit("gpt-4o");
+        CompletableFuture<UpstreamCircuits.Admission> second = circuits.admit("gpt-4o");
+        assertThat(first).isNotDone();
+        assertThat(second).isNotDone();
+
+        // after the open wait exactly one of them is let through as the trial
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.isDone() || second.isDone());
+        CompletableFuture<UpstreamCircuits.Admission> trial = first.isDone() ? first : second;
+        CompletableFuture<UpstreamCircuits.Admission> other = trial == first ? second : first;
+        assertThat(other).isNotDone();
+
+        circuits.record(trial.join(), ANSWERED);
+
+        await().atMost(Duration.ofSeconds(5)).until(other::isDone);
+        assertThat(circuits.isOpen("gpt-4o")).isFalse();
+        assertThat(other.join().fallback()).isFalse();
+    }
+
+    @Test
+    void aFailedTrialOpensTheCircuitAgain() {
+        UpstreamCircuits circuits = circuits("");
+        for (int i = 0; i < 4; i++) {
+            circuits.record(circuits.admit("gpt-4o").join(), FAILED);
+        }
+        UpstreamCircuits.Admission trial = circuits.admit("gpt-4o").orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+        circuits.record(trial, FAILED);
+
+        assertThat(circuits.states()).containsEntry("gpt-4o", "open");
+    }
+
+    @Test
+    void whileAModelIsOpenItsJobsGoToTheFallbackModel() {
+        UpstreamCircuits circuits = circuits("gpt-4o=gpt-4o-mini");
+        for (int i = 0; i < 4; i++) {
+            circuits.record(circuits.admit("gpt-4o").join(), FAILED);
+        }
+
+        UpstreamCircuits.Admission admission = circuits.admit("gpt-4o").join();
+
+        assertThat(admission.fallback()).isTrue();
+        assertThat(admission.model()).isEqualTo("gpt-4o-mini");
+        circuits.record(admission, ANSWERED);
+        assertThat(circuits.isOpen("gpt-4o-mini")).isFalse();
+    }
+
+    @Test
+    void aReleasedTrialLetsTheNextJobTry() {
+        UpstreamCircuits circuits = circuits("");
+        for (int i = 0; i < 4; i++) {
+            circuits.record(circuits.admit("gpt-4o").join(), FAILED);
+        }
+        UpstreamCircuits.Admission trial = circuits.admit("gpt-4o").orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+        CompletableFuture<UpstreamCircuits.Admission> next = circuits.admit("gpt-4o");
+        assertThat(next).isNotDone();
+
+        circuits.release(trial); // e.g. the job turned out to be cancelled: no call was made
+
+        UpstreamCircuits.Admission nextTrial = next.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+        assertThat(nextTrial.model()).isEqualTo("gpt-4o");
+        assertThat(circuits.admittedCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void malformedFallbacksAreRefusedAtStart() {
+        assertThatThrownBy(() -> new CircuitProperties(50, 20, 10, Duration.ofSeconds(10), "gpt-4o").fallbacks())
+                .hasMessageContaining("UPSTREAM_FALLBACK_MODELS");
+        assertThatThrownBy(() -> new CircuitProperties(50, 20, 10, Duration.ofSeconds(10), "a=a").fallbacks())
+                .hasMessageContaining("two different model names");
+        assertThat(new CircuitProperties(50, 20, 10, Duration.ofSeconds(10), " a=b , c=d ").fallbacks())
+                .containsEntry("a", "b").containsEntry("c", "d");
+    }
+}
