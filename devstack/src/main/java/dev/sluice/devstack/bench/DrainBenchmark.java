@@ -3,6 +3,7 @@ package dev.sluice.devstack.bench;
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.devstack.simulator.SimulatorStats;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
+import org.jdbi.v3.core.Jdbi;
 import dev.sluice.devstack.standalone.SluiceStack;
 import dev.sluice.devstack.standalone.StackSettings;
 import java.net.http.HttpClient;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.AdminClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,6 +39,8 @@ public final class DrainBenchmark {
     private final DrainOptions options;
     private final SluiceStack stack;
     private final UpstreamSimulator simulator;
+    private final SluiceSideCounters sluiceSide;
+    private final Supplier<SimulatorStats> counters;
     private final SluiceHttp http;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final List<String> machineLines = new ArrayList<>();
@@ -44,23 +48,38 @@ public final class DrainBenchmark {
     private DrainBenchmark(DrainOptions options, SluiceStack stack) {
         this.options = options;
         this.stack = stack;
-        this.simulator = stack.simulator().orElseThrow();
+        this.simulator = stack.simulator().orElse(null);
+        this.sluiceSide = new SluiceSideCounters(stack.apiContext().getBean(Jdbi.class));
+        this.counters = simulator != null ? simulator::stats : sluiceSide;
         this.http = new SluiceHttp(HttpClient.newHttpClient(), stack.apiUrl(), new ApiKey(stack.devApiKey()), JSON);
     }
 
     public static void main(String[] args) throws Exception {
         DrainOptions options = DrainOptions.parse(args);
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
-        env.remove("OPENAI_API_KEY");
-        env.remove("OPENAI_API_KEY_FILE");
+        if (options.externalUpstream()) {
+            env.put("OPENAI_BASE_URL", options.external().url());
+            if (options.external().keyFile() != null) {
+                env.put("OPENAI_API_KEY_FILE", options.external().keyFile());
+            } else if (env.get("OPENAI_API_KEY") == null || env.get("OPENAI_API_KEY").isBlank()) {
+                throw new IllegalArgumentException("--upstream-url needs --upstream-key-file or OPENAI_API_KEY");
+            }
+        } else {
+            env.remove("OPENAI_API_KEY");
+            env.remove("OPENAI_API_KEY_FILE");
+        }
         env.remove("KAFKA_BOOTSTRAP_SERVERS");
         env.put("SERVER_PORT", "0");
         env.put("SLUICE_EMBEDDED_KAFKA_PORT", "0");
         env.put("SLUICE_DATA_DIR", Path.of(System.getProperty("java.io.tmpdir"), "sluice-drain-" + UUID.randomUUID())
                 .toString());
-        StackSettings settings = StackSettings.fromEnvironment(env)
-                .withExtraProperties(Map.of("sluice.upstream.name", "bench-standalone",
-                        "sluice.tenants.admin-token", ADMIN_TOKEN));
+        Map<String, String> properties = new LinkedHashMap<>(Map.of("sluice.upstream.name", "bench-standalone",
+                "sluice.tenants.admin-token", ADMIN_TOKEN));
+        if (options.externalUpstream() && options.external().keyFile() != null) {
+            // the stack's own worker reads Spring properties, not this edited copy of the environment
+            properties.put("sluice.upstream.api-key-file", options.external().keyFile());
+        }
+        StackSettings settings = StackSettings.fromEnvironment(env).withExtraProperties(properties);
         try (SluiceStack stack = SluiceStack.start(settings)) {
             stack.stopWorker();
             new DrainBenchmark(options, stack).run();
@@ -71,8 +90,15 @@ public final class DrainBenchmark {
     private void run() throws Exception {
         System.out.printf("%nSluice drain benchmark (run %s): upstream latency %d ms, RPM case %,d rpm, TPM case %,d tpm%n",
                 runId, options.latencyMillis(), options.requestsPerMinute(), options.tokensPerMinute());
-        System.out.println("Figures are the upstream simulator's own counters. Steady state starts when the upstream's"
-                + " bucket (full at the start) is empty and ends when 90 % of the jobs are done.");
+        if (simulator != null) {
+            System.out.println("Figures are the upstream simulator's own counters. Steady state starts when the upstream's"
+                    + " bucket (full at the start) is empty and ends when 90 % of the jobs are done.");
+        } else {
+            System.out.println("Upstream " + options.external().url() + ", model " + options.external().model()
+                    + ": figures are read from Sluice's side (jobs in PostgreSQL, 429s in the worker logs); duplicate"
+                    + " paid calls cannot be seen from here (shown as n/a). Only the rpm and tpm cases run, without"
+                    + " the naive baseline (it would hammer a real account).");
+        }
         System.out.printf("%n%-26s %9s %11s %13s %8s %13s %6s %5s %8s%n", "scenario", "limit", "req/min",
                 "tokens/min", "util.", "429s", "dupl.", "lost", "wall");
         for (String limitCase : List.of("rpm", "tpm")) {
@@ -82,9 +108,14 @@ public final class DrainBenchmark {
             for (int workers : options.workerCounts()) {
                 report(drainWithSluice(limitCase, workers));
             }
-            if (options.naiveConcurrency() > 0) {
+            if (options.naiveConcurrency() > 0 && simulator != null) {
                 report(drainNaively(limitCase));
             }
+        }
+        if (simulator == null) {
+            System.out.println();
+            machineLines.forEach(System.out::println);
+            return;
         }
         if (options.scenarios().contains("keys")) {
             keys();
@@ -115,8 +146,9 @@ public final class DrainBenchmark {
     private Result drainWithSluice(String limitCase, int workerCount) throws Exception {
         String model = "bench-" + limitCase + "-" + workerCount + "w-" + runId;
         configureUpstream(limitCase);
-        List<ObjectNode> jobs = jobs(limitCase, model);
+        List<ObjectNode> jobs = jobs(limitCase, simulator != null ? model : options.external().model());
         Map<String, String> env = workerEnvironment(model, options.bulkConcurrency(), false);
+        sluiceSide.startRun(logDirectory().resolve(model));
         try (WorkerProcesses workers = WorkerProcesses.start(workerCount, env, logDirectory().resolve(model))) {
             awaitGroupMembers(workerCount);
             return measure(model + " (" + workerCount + " worker" + (workerCount > 1 ? "s)" : ")"), limitCase,
@@ -187,7 +219,7 @@ public final class DrainBenchmark {
         long started = System.nanoTime();
         int lost;
         List<UpstreamTimeline.Sample> samples;
-        try (UpstreamTimeline timeline = new UpstreamTimeline(simulator)) {
+        try (UpstreamTimeline timeline = new UpstreamTimeline(counters)) {
             lost = drain.run();
             timeline.close();
             samples = timeline.samples();
@@ -236,9 +268,10 @@ public final class DrainBenchmark {
     private void report(Result result) {
         String calls = String.format("%,d (%.2f %%)", result.rateLimited(),
                 result.calls() == 0 ? 0 : 100.0 * result.rateLimited() / result.calls());
-        System.out.printf("%-26s %,9d %,11.0f %,13.0f %7.1f%% %13s %6d %5d %7.1fs%s%n",
+        System.out.printf("%-26s %,9d %,11.0f %,13.0f %7.1f%% %13s %6s %5d %7.1fs%s%n",
                 shortName(result.name()), result.limit(), result.requestsPerMinute(), result.tokensPerMinute(),
-                100 * result.utilisation(), calls, result.duplicates(), result.lost(),
+                100 * result.utilisation(), calls, simulator == null ? "n/a" : Long.toString(result.duplicates()),
+                result.lost(),
                 result.wall().toMillis() / 1000.0, result.windowOk()
                         ? String.format("  (steady %.0f s)", result.window().toMillis() / 1000.0)
                         : "  (steady window too short: more jobs)");
@@ -378,6 +411,9 @@ public final class DrainBenchmark {
     }
 
     private void configureUpstream(String limitCase) {
+        if (simulator == null) {
+            return; // an external upstream has the limits of its account
+        }
         simulator.behaviour().resetToDefaults().setAcceptAnyModel(true)
                 .setLatency(Duration.ofMillis(options.latencyMillis()))
                 .setRateLimits("rpm".equals(limitCase) ? options.requestsPerMinute() : 0,
@@ -418,6 +454,7 @@ public final class DrainBenchmark {
                 throw new IllegalStateException("batch refused: " + reply.status() + " " + reply.problem());
             }
             batchIds.add(reply.body().path("id").asString());
+            sluiceSide.addBatch(dev.sluice.common.batches.BatchId.parse(reply.body().path("id").asString()).orElseThrow().value());
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.maxWaitSeconds());
         int unfinished = jobs.size();
@@ -437,8 +474,18 @@ public final class DrainBenchmark {
     private Map<String, String> workerEnvironment(String model, int bulkConcurrency, boolean cache) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-        env.put("OPENAI_BASE_URL", simulator.baseUrl());
-        env.put("OPENAI_API_KEY", SluiceStack.SIMULATOR_KEY);
+        if (simulator != null) {
+            env.put("OPENAI_BASE_URL", simulator.baseUrl());
+            env.put("OPENAI_API_KEY", SluiceStack.SIMULATOR_KEY);
+        } else {
+            // the account's limits as given; the workers also learn them from the answers' headers
+            env.put("OPENAI_BASE_URL", options.external().url());
+            if (options.external().keyFile() != null) {
+                env.put("OPENAI_API_KEY_FILE", options.external().keyFile());
+            }
+            env.put("UPSTREAM_RPM", Long.toString(options.requestsPerMinute()));
+            env.put("UPSTREAM_TPM", Long.toString(options.tokensPerMinute()));
+        }
         env.put("UPSTREAM_NAME", model);
         env.put("WORKER_BULK_CONCURRENCY", Integer.toString(bulkConcurrency));
         env.put("SLUICE_CACHE_ENABLED", Boolean.toString(cache));

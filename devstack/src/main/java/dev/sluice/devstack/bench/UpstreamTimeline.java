@@ -1,23 +1,24 @@
 package dev.sluice.devstack.bench;
 
 import dev.sluice.devstack.simulator.SimulatorStats;
-import dev.sluice.devstack.simulator.UpstreamSimulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * The upstream's own counters, sampled every 250 ms during a drain, so steady-state rates are what the upstream
- * counted, not what Sluice believes it sent.
+ * The upstream's counters, sampled every 250 ms during a drain. Against the simulator they are its own counters, so
+ * steady-state rates are what the upstream counted, not what Sluice believes it sent; against an external upstream
+ * they are read from Sluice's side ({@link SluiceSideCounters}).
  */
 final class UpstreamTimeline implements AutoCloseable {
 
     record Sample(long atNanos, SimulatorStats stats) {
     }
 
-    private final UpstreamSimulator simulator;
+    private final Supplier<SimulatorStats> counters;
     private final List<Sample> samples = new ArrayList<>();
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "bench-sampler");
@@ -25,14 +26,14 @@ final class UpstreamTimeline implements AutoCloseable {
         return thread;
     });
 
-    UpstreamTimeline(UpstreamSimulator simulator) {
-        this.simulator = simulator;
+    UpstreamTimeline(Supplier<SimulatorStats> counters) {
+        this.counters = counters;
         sample();
         sampler.scheduleAtFixedRate(this::sample, 250, 250, TimeUnit.MILLISECONDS);
     }
 
     private void sample() {
-        SimulatorStats stats = simulator.stats();
+        SimulatorStats stats = counters.get();
         synchronized (samples) {
             samples.add(new Sample(System.nanoTime(), stats));
         }

@@ -1,0 +1,46 @@
+package dev.sluice.devstack.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DrainOptionsTest {
+
+    @Test
+    void defaultsDrainTheSimulator() {
+        DrainOptions options = DrainOptions.parse(new String[0]);
+
+        assertThat(options.externalUpstream()).isFalse();
+        assertThat(options.workerCounts()).containsExactly(1, 3);
+        assertThat(options.scenarios()).contains("rpm", "tpm", "keys", "capacity", "fairness", "cache");
+    }
+
+    @Test
+    void anExternalUpstreamTakesItsUrlKeyFileModelAndLimits() {
+        DrainOptions options = DrainOptions.parse(new String[]{"--upstream-url=http://127.0.0.1:8090/v1",
+                "--upstream-key-file=/run/secrets/openai", "--model=gpt-4.1-mini", "--rpm=600", "--workers=1",
+                "--scenarios=rpm"});
+
+        assertThat(options.externalUpstream()).isTrue();
+        assertThat(options.external()).isEqualTo(new DrainOptions.External("http://127.0.0.1:8090/v1",
+                "/run/secrets/openai", "gpt-4.1-mini"));
+        assertThat(options.requestsPerMinute()).isEqualTo(600);
+        assertThat(options.workerCounts()).isEqualTo(List.of(1));
+        assertThat(options.scenarios()).containsExactly("rpm");
+    }
+
+    @Test
+    void unknownOptionsAreRefused() {
+        assertThatThrownBy(() -> DrainOptions.parse(new String[]{"--upstream=x"})).hasMessageContaining("unknown option");
+    }
+
+    @Test
+    void rateLimitedLinesAreCountedInLogText() {
+        assertThat(SluiceSideCounters.occurrences("a rate limited by the upstream b\nrate limited by the upstream",
+                "rate limited by the upstream")).isEqualTo(2);
+        assertThat(SluiceSideCounters.occurrences("nothing here", "rate limited by the upstream")).isZero();
+    }
+}
