@@ -176,6 +176,24 @@ class RetriesAndDeadLettersIT {
     }
 
     @Test
+    void aJobWhosePartitionMovedToAnotherWorkerIsLeftToIt() throws Exception {
+        UUID tenant = jdbi.withHandle(handle -> handle.createQuery("select id from tenants limit 1").mapTo(UUID.class).one());
+        JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),
+                null, null, null, (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("moved " + UUID.randomUUID())),
+                Map.of(), null, Instant.now(), null, Instant.now().plusSeconds(3600));
+        jdbi.useExtension(JobDao.class, jobs -> jobs.insertQueued(List.of(NewJobRow.of(job))));
+        long callsBefore = simulator.stats().chatRequests();
+
+        Disposition disposition = TestStack.get().workerContext().orElseThrow().getBean(JobProcessor.class)
+                .process(job, () -> false).get(30, TimeUnit.SECONDS);
+
+        assertThat(disposition).isEqualTo(Disposition.DONE);
+        java.util.Optional<String> status = jdbi.withExtension(JobDao.class, jobs -> jobs.findStatus(job.jobId().value()));
+        assertThat(status).as("left queued for the partition's new owner").hasValue("queued");
+        assertThat(simulator.stats().chatRequests()).isEqualTo(callsBefore);
+    }
+
+    @Test
     void deadlinesAreValidated() {
         Reply both = client.post("/v1/jobs", key, """
                 {"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"completion_window":"1h","deadline":"2099-01-01T00:00:00Z"}""");

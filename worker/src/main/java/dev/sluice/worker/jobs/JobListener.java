@@ -204,7 +204,7 @@ public class JobListener implements SmartLifecycle {
             return;
         }
         inFlight.incrementAndGet();
-        processor.process(job).whenComplete((disposition, failure) -> {
+        processor.process(job, partitionProgress::isOwned).whenComplete((disposition, failure) -> {
             inFlight.decrementAndGet();
             if (failure == null && disposition instanceof Disposition.DeadLetter dead) {
                 // failed for good after its retries: the offset counts once the dead letter is on Kafka
@@ -348,6 +348,7 @@ public class JobListener implements SmartLifecycle {
             for (TopicPartition partition : partitions) {
                 PartitionProgress revoked = progress.remove(partition);
                 if (revoked != null) {
+                    revoked.revoke();
                     revoked.committable().ifPresent(position -> offsets.put(partition, new OffsetAndMetadata(position)));
                 }
             }
@@ -363,7 +364,12 @@ public class JobListener implements SmartLifecycle {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            partitions.forEach(progress::remove);
+            partitions.forEach(partition -> {
+                PartitionProgress lost = progress.remove(partition);
+                if (lost != null) {
+                    lost.revoke();
+                }
+            });
             log.warn("partitions lost: {}", partitions);
         }
 

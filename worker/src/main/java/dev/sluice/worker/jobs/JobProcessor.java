@@ -29,6 +29,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -49,9 +50,10 @@ public class JobProcessor {
      * One job's progress: its current attempt number in the database fences writes from a stale worker; the
      * admission is the circuit's leave for this call, for the job's model or its fallback.
      */
-    private record Progress(JobSubmitted job, UpstreamCircuits.Admission admission, int attempt, int failedAttempts) {
+    private record Progress(JobSubmitted job, BooleanSupplier owned, UpstreamCircuits.Admission admission, int attempt,
+                            int failedAttempts) {
         Progress next(UpstreamCircuits.Admission newAdmission, int newAttempt, int failed) {
-            return new Progress(job, newAdmission, newAttempt, failed);
+            return new Progress(job, owned, newAdmission, newAttempt, failed);
         }
 
         /** What goes upstream: the job itself, or a copy for the fallback model. */
@@ -90,17 +92,34 @@ public class JobProcessor {
     }
 
     public CompletableFuture<Disposition> process(JobSubmitted job) {
+        return process(job, () -> true);
+    }
+
+    /**
+     * {@code owned} says whether this worker still owns the job's partition. After a rebalance the record is
+     * redelivered to the new owner, so a job not yet sent from here is dropped here (checked before it is marked
+     * running and once its budget is granted, right before the call) instead of being paid for twice.
+     */
+    public CompletableFuture<Disposition> process(JobSubmitted job, BooleanSupplier owned) {
         // while every upstream key for the model is paused, or the model's circuit is open, the job stays queued here
         // (and the rest in Kafka once the worker is full)
         return targets.whenAnyUsable(job.model())
                 .thenCompose(usable -> circuits.admit(job.model()))
-                .thenCompose(admission -> inDatabase(job, () -> start(job)).thenCompose(start -> {
-                    if (start.isEmpty()) {
+                .thenCompose(admission -> {
+                    if (!owned.getAsBoolean()) {
                         circuits.release(admission);
+                        JobLogContext.run(job, () -> log.info("partition moved to another worker; leaving the job to it"));
                         return DONE;
                     }
-                    return callUpstream(new Progress(job, admission, start.get().attempts(), start.get().failedAttempts()));
-                }));
+                    return inDatabase(job, () -> start(job)).thenCompose(start -> {
+                        if (start.isEmpty()) {
+                            circuits.release(admission);
+                            return DONE;
+                        }
+                        return callUpstream(new Progress(job, owned, admission, start.get().attempts(),
+                                start.get().failedAttempts()));
+                    });
+                });
     }
 
     /** From now on nothing new is started; pending database retries give up so the worker can exit. */
@@ -149,7 +168,11 @@ public class JobProcessor {
                 JobLogContext.run(job, () -> log.warn("circuit for {} is open: sending the job to its fallback model {}",
                         job.model(), outgoing.model()));
             }
-            CompletableFuture<Outcome> outcome = upstream.send(outgoing).thenApply(result -> {
+            CompletableFuture<Outcome> outcome = upstream.send(outgoing, progress.owned()).thenApply(result -> {
+                if (result instanceof MeteredUpstream.Result.Abandoned) {
+                    circuits.release(progress.admission());
+                    return null; // not sent: the new owner of the partition runs the job
+                }
                 if (result instanceof MeteredUpstream.Result.TooLarge tooLarge) {
                     circuits.release(progress.admission());
                     return tooLargeOutcome(outgoing, tooLarge);
@@ -194,6 +217,11 @@ public class JobProcessor {
 
     private CompletableFuture<Disposition> apply(Progress progress, Outcome outcome) {
         JobSubmitted job = progress.job();
+        if (outcome == null) {
+            JobLogContext.run(job, () -> log.info("partition moved to another worker while the job waited for budget; "
+                    + "not sending it from here"));
+            return DONE;
+        }
         UUID id = job.jobId().value();
         if (outcome instanceof Outcome.Succeed succeed) {
             ObjectNode result = JobResults.succeeded(succeed.response(), false);
@@ -219,7 +247,7 @@ public class JobProcessor {
                     + "waits for the upstream without counting a failed attempt: {}", retry.code(),
                     progress.admission().model(), retry.upstreamError()));
             return inDatabase(job, () -> jdbi.withExtension(JobDao.class, jobs -> jobs.requeue(id, progress.attempt())))
-                    .thenCompose(requeued -> requeued == 1 ? process(job) : DONE);
+                    .thenCompose(requeued -> requeued == 1 ? process(job, progress.owned()) : DONE);
         }
         if (outcome instanceof Outcome.Retry retry) {
             int failed = progress.failedAttempts() + 1;
@@ -253,7 +281,7 @@ public class JobProcessor {
         JobLogContext.run(job, () -> log.error("upstream key unusable ({} {}): the job goes back to queued until a key "
                 + "for its model works again; upstream said: {}", pause.status(), pause.code(), pause.upstreamError()));
         return inDatabase(job, () -> jdbi.withExtension(JobDao.class, jobs -> jobs.requeue(job.jobId().value(),
-                progress.attempt()))).thenCompose(requeued -> requeued == 1 ? process(job) : DONE);
+                progress.attempt()))).thenCompose(requeued -> requeued == 1 ? process(job, progress.owned()) : DONE);
     }
 
     private CompletableFuture<Disposition> nextAttempt(Progress progress, int failedAttempts) {

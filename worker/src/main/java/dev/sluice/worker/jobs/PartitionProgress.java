@@ -12,8 +12,19 @@ import java.util.concurrent.ConcurrentSkipListSet;
 final class PartitionProgress {
 
     private final ConcurrentSkipListSet<Long> pending = new ConcurrentSkipListSet<>();
+    private volatile boolean owned = true;
     private volatile long nextOffset = -1;
     private long committed = -1;
+
+    /** The partition went to another worker (revoked or lost): its records are redelivered there. */
+    void revoke() {
+        owned = false;
+    }
+
+    /** While false, a job of this partition that has not been sent yet must not be sent from here. */
+    boolean isOwned() {
+        return owned;
+    }
 
     void started(long offset) {
         pending.add(offset);

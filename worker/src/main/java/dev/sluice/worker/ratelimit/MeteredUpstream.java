@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +41,10 @@ public class MeteredUpstream {
         /** No configured target serves the job's model: it was not sent. */
         record NotServed(String model) implements Result {
         }
+
+        /** While it waited for budget, the job's partition went to another worker: it was not sent from here. */
+        record Abandoned(Call call) implements Result {
+        }
     }
 
     private final UpstreamTargets targets;
@@ -59,6 +64,11 @@ public class MeteredUpstream {
     }
 
     public CompletableFuture<Result> send(JobSubmitted job) {
+        return send(job, () -> true);
+    }
+
+    /** {@code stillOwned} is asked once budget is granted, right before the call: false abandons the job here. */
+    public CompletableFuture<Result> send(JobSubmitted job, BooleanSupplier stillOwned) {
         Optional<UpstreamTarget> routed = route(job.model());
         if (routed.isEmpty()) {
             return CompletableFuture.completedFuture(new Result.NotServed(job.model()));
@@ -70,6 +80,10 @@ public class MeteredUpstream {
         return gate.admit(ticket).thenCompose(admission -> {
             if (admission instanceof Admission.TooLarge tooLarge) {
                 return CompletableFuture.completedFuture(new Result.TooLarge(call, tooLarge.tokensPerMinute()));
+            }
+            if (!stillOwned.getAsBoolean()) {
+                // the budget taken stays spent (a call's worth at most): cheaper than paying the upstream twice
+                return CompletableFuture.completedFuture(new Result.Abandoned(call));
             }
             return target.client().complete(job).thenApply(reply -> {
                 learnFrom(call, reply);
