@@ -55,16 +55,17 @@ class InfraOutageIT {
     private static WorkerJvms workers;
 
     /**
-     * One outage as the test saw it: upstream calls made while the dependency was cut, jobs running when it was cut,
-     * how soon after the restore jobs moved again, and how soon every job running at the cut had succeeded.
+     * One outage as the test saw it: how long the dependency was cut, upstream calls made meanwhile, jobs running when
+     * it was cut, jobs succeeded when it came back, how soon after that jobs moved again, and how soon every job
+     * running at the cut had succeeded.
      */
-    private record Outage(String dependency, long callsWhileCut, int jobsRunningAtCut, Duration movingAgainAfter,
-                          Duration allRunningAtCutStoredAfter) {
+    private record Outage(String dependency, Duration cutFor, long callsWhileCut, int jobsRunningAtCut,
+                          long succeededAtRestore, Duration movingAgainAfter, Duration allRunningAtCutStoredAfter) {
         @Override
         public String toString() {
-            return String.format("%s cut %d s: %d calls while cut, %d jobs running at the cut; after the restore jobs "
+            return String.format("%s cut %.1f s: %d calls while cut, %d jobs running at the cut; after the restore jobs "
                             + "moved again in %.1f s and all of those had succeeded in %.1f s", dependency,
-                    OUTAGE.toSeconds(), callsWhileCut, jobsRunningAtCut, movingAgainAfter.toMillis() / 1000.0,
+                    cutFor.toMillis() / 1000.0, callsWhileCut, jobsRunningAtCut, movingAgainAfter.toMillis() / 1000.0,
                     allRunningAtCutStoredAfter.toMillis() / 1000.0);
         }
     }
@@ -116,8 +117,9 @@ class InfraOutageIT {
         awaitSucceeded(tenant, WORKER_RPM + 30);
 
         Outage redisOutage = cutRedis(tenant, simulator);
-        // what the bucket gained while Redis was cut is spent; the budget paces calls again
-        awaitSucceeded(tenant, JobRows.count(tenant.id(), "succeeded") + 30);
+        // the budget's bucket refilled while Redis was cut; once that is spent, the budget paces calls again
+        long regained = Math.round(WORKER_RPM / 60.0 * redisOutage.cutFor().toMillis() / 1000.0);
+        awaitSucceeded(tenant, redisOutage.succeededAtRestore() + regained + 30);
         Outage postgresOutage = cutPostgres(tenant, simulator);
 
         awaitSucceeded(tenant, JOBS);
@@ -146,6 +148,7 @@ class InfraOutageIT {
      * calls to resume.
      */
     private static Outage cutRedis(SluiceClient.Tenant tenant, UpstreamSimulator simulator) throws Exception {
+        long cut = System.nanoTime();
         redis.cut();
         List<UUID> runningAtCut = JobRows.idsWithStatus(tenant.id(), "running");
         // calls admitted just before the cut are still made and answered; nothing starts after them
@@ -157,13 +160,14 @@ class InfraOutageIT {
 
         long restored = System.nanoTime();
         redis.restore();
+        long succeededAtRestore = JobRows.count(tenant.id(), "succeeded");
         await("upstream calls resume after Redis is back").atMost(RECOVERY_BOUND.plusSeconds(10))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> simulator.stats().chatRequests() > callsAtCut);
         Duration movingAgain = Duration.ofNanos(System.nanoTime() - restored);
         awaitAllSucceeded(runningAtCut);
-        return new Outage("Redis", callsWhileCut, runningAtCut.size(), movingAgain,
-                Duration.ofNanos(System.nanoTime() - restored));
+        return new Outage("Redis", Duration.ofNanos(restored - cut), callsWhileCut, runningAtCut.size(),
+                succeededAtRestore, movingAgain, Duration.ofNanos(System.nanoTime() - restored));
     }
 
     /**
@@ -172,6 +176,7 @@ class InfraOutageIT {
      * results to be stored again, those answers among them.
      */
     private static Outage cutPostgres(SluiceClient.Tenant tenant, UpstreamSimulator simulator) throws Exception {
+        long cut = System.nanoTime();
         postgres.cut();
         long callsAtCut = simulator.stats().chatRequests();
         // offsets of results stored before the cut may still be committed; nothing is stored or committed after
@@ -192,8 +197,8 @@ class InfraOutageIT {
                 .until(() -> JobRows.count(tenant.id(), "succeeded") > succeededAtCut);
         Duration movingAgain = Duration.ofNanos(System.nanoTime() - restored);
         awaitAllSucceeded(runningAtCut);
-        return new Outage("PostgreSQL", callsWhileCut, runningAtCut.size(), movingAgain,
-                Duration.ofNanos(System.nanoTime() - restored));
+        return new Outage("PostgreSQL", Duration.ofNanos(restored - cut), callsWhileCut, runningAtCut.size(),
+                succeededAtCut, movingAgain, Duration.ofNanos(System.nanoTime() - restored));
     }
 
     private static void awaitSucceeded(SluiceClient.Tenant tenant, long atLeast) {
