@@ -53,6 +53,9 @@ public final class DeadLetterCommand {
                 ids.add(arg);
             }
         }
+        if (!command.equals("list") && !command.equals("replay")) {
+            fail("");
+        }
         String token = token(env);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         switch (command) {
@@ -100,8 +103,15 @@ public final class DeadLetterCommand {
     }
 
     private static JsonNode call(HttpClient http, HttpRequest.Builder request, String token) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request.header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60)).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(built, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            System.err.println("sluice dlq: cannot reach the api at " + built.uri() + " (" + e + "); set --api= or SLUICE_API_URL");
+            System.exit(1);
+            return null;
+        }
         if (response.statusCode() != 200) {
             System.err.println("sluice dlq: the api answered " + response.statusCode() + ": " + response.body());
             System.exit(1);
