@@ -50,19 +50,9 @@ public final class DrainBenchmark {
 
     public static void main(String[] args) throws Exception {
         DrainOptions options = DrainOptions.parse(args);
-        Map<String, String> env = new LinkedHashMap<>(System.getenv());
-        env.remove("OPENAI_API_KEY");
-        env.remove("OPENAI_API_KEY_FILE");
-        env.remove("KAFKA_BOOTSTRAP_SERVERS");
-        env.put("SERVER_PORT", "0");
-        env.put("SLUICE_EMBEDDED_KAFKA_PORT", "0");
-        env.put("SLUICE_DATA_DIR", Path.of(System.getProperty("java.io.tmpdir"), "sluice-drain-" + UUID.randomUUID())
-                .toString());
-        StackSettings settings = StackSettings.fromEnvironment(env)
-                .withExtraProperties(Map.of("sluice.upstream.name", "bench-standalone",
-                        "sluice.tenants.admin-token", ADMIN_TOKEN));
-        try (SluiceStack stack = SluiceStack.start(settings)) {
-            stack.stopWorker();
+        StackSettings settings = BenchStack.settings("drain", Map.of("sluice.upstream.name", "bench-standalone",
+                "sluice.tenants.admin-token", ADMIN_TOKEN));
+        try (SluiceStack stack = BenchStack.startWithoutWorker(settings)) {
             new DrainBenchmark(options, stack).run();
         }
         System.exit(0);
