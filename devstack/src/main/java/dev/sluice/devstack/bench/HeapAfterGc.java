@@ -1,18 +1,13 @@
 package dev.sluice.devstack.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The heap a JVM keeps after a full collection. {@code jcmd <pid> -f <file>} runs {@code GC.run} (a full GC, unless
- * the JVM runs with {@code -XX:+DisableExplicitGC}) and then {@code GC.heap_info} in one attach, so the heap is
- * read a moment after the collection, before the running application has allocated much again.
+ * The heap a JVM keeps after a full collection: {@code GC.run} (a full GC, unless the JVM runs with
+ * {@code -XX:+DisableExplicitGC}) and then {@code GC.heap_info} in one attach ({@link Jcmd}), so the heap is read a
+ * moment after the collection, before the running application has allocated much again.
  *
  * @param heapUsedKib      sum of the {@code used} of every heap space (young and old, or the one G1 heap)
  * @param metaspaceUsedKib the {@code Metaspace used} figure: classes loaded, which a class leak grows
@@ -22,28 +17,9 @@ record HeapAfterGc(long heapUsedKib, long metaspaceUsedKib) {
     /** "def new generation total 157248K, used 0K [", "PSYoungGen total ..., used ...", "garbage-first heap ...". */
     private static final Pattern HEAP_SPACE = Pattern.compile("total \\d+K, used (\\d+)K");
     private static final Pattern METASPACE = Pattern.compile("^\\s*Metaspace\\s+used (\\d+)K", Pattern.MULTILINE);
-    private static final long JCMD_TIME_LIMIT_SECONDS = 60;
 
     static HeapAfterGc measure(long pid) throws IOException, InterruptedException {
-        Path commands = Files.createTempFile("sluice-jcmd-", ".txt");
-        try {
-            Files.writeString(commands, "GC.run\nGC.heap_info\n");
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Process process = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), "-f",
-                    commands.toString())).redirectErrorStream(true).start();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(JCMD_TIME_LIMIT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("jcmd " + pid + " did not finish within " + JCMD_TIME_LIMIT_SECONDS + " s");
-            }
-            String text = new String(output, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IOException("jcmd " + pid + " exited with " + process.exitValue() + ": " + text.strip());
-            }
-            return parse(text);
-        } finally {
-            Files.deleteIfExists(commands);
-        }
+        return parse(Jcmd.run(pid, "GC.run", "GC.heap_info"));
     }
 
     /** Reads {@code GC.heap_info} output of the Serial, Parallel or G1 collector. */

@@ -77,8 +77,12 @@ public final class MemoryBenchmark {
     private void run() throws Exception {
         simulator.behaviour().resetToDefaults().setAcceptAnyModel(true)
                 .setLatency(Duration.ofMillis(options.latencyMillis()));
-        List<String> jvmOptions = List.of("-Xms" + options.workerHeap(), "-Xmx" + options.workerHeap(),
-                "-XX:+UseSerialGC", "-XX:+AlwaysPreTouch");
+        // a fixed, pre-touched heap: RSS then starts with the whole heap in it, so what it gains later is native memory
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xms" + options.workerHeap(), "-Xmx" + options.workerHeap(),
+                "-XX:+UseSerialGC", "-XX:+AlwaysPreTouch"));
+        if (options.nativeMemory()) {
+            jvmOptions.add(NativeMemory.JVM_OPTION);
+        }
         Path logFile = Path.of(System.getProperty("java.io.tmpdir"), "sluice-memory-" + runId, "worker.log");
         try (WorkerProcess worker = WorkerProcess.start(WorkerProcess.sluiceJar(), workerEnvironment(),
                 jvmOptions, logFile);
@@ -124,6 +128,9 @@ public final class MemoryBenchmark {
                 boolean baseline = !baselineMarked && !drained && done >= options.warmupJobs();
                 baselineMarked |= baseline;
                 System.out.println(sample.line() + (baseline ? "   <- after warm-up" : drained ? "   <- drained" : ""));
+                if (baseline && options.nativeMemory()) {
+                    NativeMemory.baseline(worker.pid());
+                }
                 nextSample = now + options.interval().toNanos();
             }
             if (drained || now > deadline) {
@@ -132,6 +139,10 @@ public final class MemoryBenchmark {
             TimeUnit.NANOSECONDS.sleep(POLL_INTERVAL.toNanos());
         }
         report(samples, Duration.ofNanos(System.nanoTime() - started), statusCounts(database));
+        if (options.nativeMemory() && baselineMarked) {
+            System.out.printf("%nNative memory (NMT), committed, change since the first sample after warm-up:%n");
+            NativeMemory.changesSinceBaseline(worker.pid()).forEach(line -> System.out.println("  " + line));
+        }
     }
 
     private void report(List<MemorySample> samples, Duration wall, Map<String, Long> statuses) {
@@ -163,10 +174,12 @@ public final class MemoryBenchmark {
         MemorySample end = samples.get(lastUnderLoad);
         double steady = (end.jobsDone() - first.jobsDone()) / Math.max(1e-9, end.seconds() - first.seconds());
         System.out.printf(Locale.ROOT, ", %,.0f jobs/s after warm-up%n", steady);
-        MemorySummary summary = MemorySummary.of(first, samples.subList(baseline, lastUnderLoad + 1), idle);
-        System.out.printf(Locale.ROOT, "%nAfter warm-up (%.0f s, %,d jobs done) against the last sample under load "
-                        + "(%.0f s, %,d jobs done): %s%n", first.seconds(), first.jobsDone(), end.seconds(),
-                end.jobsDone(), summary.isFlat() ? "FLAT" : "NOT FLAT");
+        List<MemorySample> underLoad = samples.subList(baseline, lastUnderLoad + 1);
+        MemorySummary summary = MemorySummary.of(underLoad, idle);
+        int window = underLoad.size() >= 2 * MemorySummary.WINDOW ? MemorySummary.WINDOW : 1;
+        System.out.printf(Locale.ROOT, "%nAfter warm-up (from %.0f s, %,d jobs done) against the end under load (to "
+                        + "%.0f s, %,d jobs done), each the median of %d sample(s): %s%n", first.seconds(),
+                first.jobsDone(), end.seconds(), end.jobsDone(), window, summary.isFlat() ? "FLAT" : "NOT FLAT");
         summary.lines().forEach(System.out::println);
         StringBuilder machine = new StringBuilder(String.format(Locale.ROOT,
                 "%nBENCH memory jobs=%d succeeded=%d lost=%d duplicates=%d wall_s=%.0f jobs_per_s=%.1f "

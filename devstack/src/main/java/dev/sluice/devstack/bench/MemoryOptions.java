@@ -1,14 +1,21 @@
 package dev.sluice.devstack.bench;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Options of {@code ./sluice bench memory}, as {@code --name=value}: jobs (100000), batch-size (10000), latency-ms
- * (20), interval-seconds (10), warmup-percent (10), backlog (20000: jobs submitted but not yet done before the next
- * batch goes in), worker-heap (512m), bulk-concurrency (256), max-wait-seconds (3600).
+ * (20), interval-seconds (10), warmup-percent (10), backlog (20000: jobs submitted and not yet done, at most, when
+ * the next batch goes in), worker-heap (512m), bulk-concurrency (256), max-wait-seconds (3600), native-memory (false:
+ * true runs the worker with Native Memory Tracking and prints what changed after warm-up).
  */
 record MemoryOptions(int jobs, int batchSize, int latencyMillis, int intervalSeconds, int warmupPercent, int backlog,
-                     String workerHeap, int bulkConcurrency, int maxWaitSeconds) {
+                     String workerHeap, int bulkConcurrency, int maxWaitSeconds, boolean nativeMemory) {
+
+    private static final Set<String> NAMES = Set.of("jobs", "batch-size", "latency-ms", "interval-seconds",
+            "warmup-percent", "backlog", "worker-heap", "bulk-concurrency", "max-wait-seconds", "native-memory");
 
     MemoryOptions {
         if (jobs < 1 || batchSize < 1 || batchSize > BenchOptions.MAX_BATCH_SIZE || latencyMillis < 0
@@ -23,55 +30,43 @@ record MemoryOptions(int jobs, int batchSize, int latencyMillis, int intervalSec
         }
     }
 
+    /** A batch never holds more than the jobs; the backlog is at least one batch, so small runs work as given. */
     static MemoryOptions parse(String[] args) {
-        MemoryOptions options = new MemoryOptions(100_000, 10_000, 20, 10, 10, 20_000, "512m", 256, 3_600);
+        Map<String, String> given = new HashMap<>();
         for (String arg : args) {
             String[] pair = arg.replaceFirst("^--", "").split("=", 2);
             if (pair.length != 2) {
                 throw new IllegalArgumentException("expected --name=value, got " + arg);
             }
-            String value = pair[1].strip().replace("_", "");
-            options = switch (pair[0]) {
-                case "jobs" -> options.with(Integer.parseInt(value), options.batchSize, options.backlog);
-                case "batch-size" -> options.with(options.jobs, Integer.parseInt(value), options.backlog);
-                case "backlog" -> options.with(options.jobs, options.batchSize, Integer.parseInt(value));
-                case "latency-ms" -> new MemoryOptions(options.jobs, options.batchSize, Integer.parseInt(value),
-                        options.intervalSeconds, options.warmupPercent, options.backlog, options.workerHeap,
-                        options.bulkConcurrency, options.maxWaitSeconds);
-                case "interval-seconds" -> new MemoryOptions(options.jobs, options.batchSize, options.latencyMillis,
-                        Integer.parseInt(value), options.warmupPercent, options.backlog, options.workerHeap,
-                        options.bulkConcurrency, options.maxWaitSeconds);
-                case "warmup-percent" -> new MemoryOptions(options.jobs, options.batchSize, options.latencyMillis,
-                        options.intervalSeconds, Integer.parseInt(value), options.backlog, options.workerHeap,
-                        options.bulkConcurrency, options.maxWaitSeconds);
-                case "worker-heap" -> new MemoryOptions(options.jobs, options.batchSize, options.latencyMillis,
-                        options.intervalSeconds, options.warmupPercent, options.backlog, value,
-                        options.bulkConcurrency, options.maxWaitSeconds);
-                case "bulk-concurrency" -> new MemoryOptions(options.jobs, options.batchSize, options.latencyMillis,
-                        options.intervalSeconds, options.warmupPercent, options.backlog, options.workerHeap,
-                        Integer.parseInt(value), options.maxWaitSeconds);
-                case "max-wait-seconds" -> new MemoryOptions(options.jobs, options.batchSize, options.latencyMillis,
-                        options.intervalSeconds, options.warmupPercent, options.backlog, options.workerHeap,
-                        options.bulkConcurrency, Integer.parseInt(value));
-                default -> throw new IllegalArgumentException("unknown option --" + pair[0]);
-            };
+            if (!NAMES.contains(pair[0])) {
+                throw new IllegalArgumentException("unknown option --" + pair[0]);
+            }
+            given.put(pair[0], pair[1].strip().replace("_", ""));
         }
-        return options;
+        int jobs = number(given, "jobs", 100_000);
+        int batchSize = Math.min(number(given, "batch-size", 10_000), jobs);
+        return new MemoryOptions(jobs, batchSize, number(given, "latency-ms", 20),
+                number(given, "interval-seconds", 10), number(given, "warmup-percent", 10),
+                Math.max(number(given, "backlog", 20_000), batchSize), given.getOrDefault("worker-heap", "512m"),
+                number(given, "bulk-concurrency", 256), number(given, "max-wait-seconds", 3_600),
+                Boolean.parseBoolean(given.getOrDefault("native-memory", "false")));
     }
 
     Duration interval() {
         return Duration.ofSeconds(intervalSeconds);
     }
 
-    /** Jobs done when warm-up ends: the first sample at or past this count is the baseline. */
+    /** Jobs done when warm-up ends: the first sample at or past this count starts the comparison. */
     long warmupJobs() {
         return (long) jobs * warmupPercent / 100;
     }
 
-    /** A batch never exceeds the jobs left; the backlog stays at least one batch, so small runs still work. */
-    private MemoryOptions with(int jobs, int batchSize, int backlog) {
-        int batch = Math.min(batchSize, jobs);
-        return new MemoryOptions(jobs, batch, latencyMillis, intervalSeconds, warmupPercent, Math.max(backlog, batch),
-                workerHeap, bulkConcurrency, maxWaitSeconds);
+    private static int number(Map<String, String> given, String name, int otherwise) {
+        String text = given.get(name);
+        try {
+            return text == null ? otherwise : Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number, not " + text);
+        }
     }
 }

@@ -6,10 +6,12 @@ import java.util.Locale;
 import java.util.function.ToLongFunction;
 
 /**
- * The verdict of {@code ./sluice bench memory}: for each figure, the first sample after warm-up against the last one
- * taken while jobs were still draining (like against like: both under load). A figure is flat when it grew by no
- * more than its tolerance; shrinking is always flat. The highest value after warm-up is shown too, so growth that
- * levels off can be told from growth that does not.
+ * The verdict of {@code ./sluice bench memory}: for each figure, the start after warm-up against the end, both
+ * under load (like against like). Start and end are each the median of {@value #WINDOW} samples: the first ones after
+ * warm-up and the last ones while jobs were still draining. Heap after a full GC still holds the jobs in flight, and
+ * one sample can land on a peak of them (±15 % in practice), which one sample against one other would call growth.
+ * A figure is flat when it grew by no more than its tolerance; shrinking is always flat. The highest value under
+ * load is shown too, so growth that levels off can be told from growth that does not.
  */
 record MemorySummary(List<Row> rows) {
 
@@ -63,6 +65,7 @@ record MemorySummary(List<Row> rows) {
         }
     }
 
+    static final int WINDOW = 3;
     static final Tolerance HEAP = new Tolerance(0, 0.10);
     static final Tolerance METASPACE = new Tolerance(0, 0.05);
     static final Tolerance THREADS = new Tolerance(5, 0);
@@ -72,25 +75,35 @@ record MemorySummary(List<Row> rows) {
     static final Tolerance RSS = new Tolerance(0, 0.10);
 
     /**
-     * @param afterWarmUp the baseline
-     * @param underLoad   every sample from the baseline to the last one with jobs still draining
-     * @param idle        the sample taken once every job was done, shown for reference
+     * @param underLoad every sample from the first after warm-up to the last one with jobs still draining; with fewer
+     *                  than {@code 2 * WINDOW}, start and end are single samples, the first and the last
+     * @param idle      the sample taken once every job was done, shown for reference; may be null
      */
-    static MemorySummary of(MemorySample afterWarmUp, List<MemorySample> underLoad, MemorySample idle) {
-        MemorySample last = underLoad.get(underLoad.size() - 1);
+    static MemorySummary of(List<MemorySample> underLoad, MemorySample idle) {
+        if (underLoad.size() < 2) {
+            throw new IllegalArgumentException("need at least two samples under load, got " + underLoad.size());
+        }
+        int window = underLoad.size() >= 2 * WINDOW ? WINDOW : 1;
+        List<MemorySample> start = underLoad.subList(0, window);
+        List<MemorySample> end = underLoad.subList(underLoad.size() - window, underLoad.size());
         List<Row> rows = new ArrayList<>();
-        rows.add(row("heap after full GC", true, MemorySample::heapAfterGcKib, HEAP, afterWarmUp, last, underLoad, idle));
-        rows.add(row("metaspace", true, MemorySample::metaspaceKib, METASPACE, afterWarmUp, last, underLoad, idle));
-        rows.add(row("live threads", false, MemorySample::threads, THREADS, afterWarmUp, last, underLoad, idle));
-        rows.add(row("open sockets", false, MemorySample::sockets, SOCKETS, afterWarmUp, last, underLoad, idle));
-        rows.add(row("open file descriptors", false, MemorySample::openFiles, FILES, afterWarmUp, last, underLoad,
-                idle));
-        rows.add(row("db connections (Hikari)", false, MemorySample::poolConnections, CONNECTIONS, afterWarmUp, last,
+        rows.add(row("heap after full GC", true, MemorySample::heapAfterGcKib, HEAP, start, end, underLoad, idle));
+        rows.add(row("metaspace", true, MemorySample::metaspaceKib, METASPACE, start, end, underLoad, idle));
+        rows.add(row("live threads", false, MemorySample::threads, THREADS, start, end, underLoad, idle));
+        rows.add(row("open sockets", false, MemorySample::sockets, SOCKETS, start, end, underLoad, idle));
+        rows.add(row("open file descriptors", false, MemorySample::openFiles, FILES, start, end, underLoad, idle));
+        rows.add(row("db connections (Hikari)", false, MemorySample::poolConnections, CONNECTIONS, start, end,
                 underLoad, idle));
         rows.add(row("db connections (pg_stat_activity)", false, MemorySample::databaseConnections, CONNECTIONS,
-                afterWarmUp, last, underLoad, idle));
-        rows.add(row("RSS", true, MemorySample::rssKib, RSS, afterWarmUp, last, underLoad, idle));
+                start, end, underLoad, idle));
+        rows.add(row("RSS", true, MemorySample::rssKib, RSS, start, end, underLoad, idle));
         return new MemorySummary(List.copyOf(rows));
+    }
+
+    /** The middle value; of an even count, the lower middle one. A figure not read (-1) in any sample is -1. */
+    static long median(List<MemorySample> samples, ToLongFunction<MemorySample> figure) {
+        long[] values = samples.stream().mapToLong(figure).sorted().toArray();
+        return values[0] < 0 ? -1 : values[(values.length - 1) / 2];
     }
 
     boolean isFlat() {
@@ -100,7 +113,7 @@ record MemorySummary(List<Row> rows) {
     List<String> lines() {
         List<String> lines = new ArrayList<>();
         String format = "%-34s %14s %14s %22s %14s %14s %16s  %s";
-        lines.add(String.format(Locale.ROOT, format, "figure", "after warm-up", "last (load)", "growth", "max (load)",
+        lines.add(String.format(Locale.ROOT, format, "figure", "after warm-up", "end (load)", "growth", "max (load)",
                 "idle, drained", "tolerance", "verdict"));
         for (Row row : rows) {
             lines.add(String.format(Locale.ROOT, format, row.figure(), row.value(row.first()), row.value(row.last()),
@@ -111,9 +124,10 @@ record MemorySummary(List<Row> rows) {
     }
 
     private static Row row(String figure, boolean kib, ToLongFunction<MemorySample> value, Tolerance tolerance,
-                           MemorySample first, MemorySample last, List<MemorySample> underLoad, MemorySample idle) {
+                           List<MemorySample> start, List<MemorySample> end, List<MemorySample> underLoad,
+                           MemorySample idle) {
         long max = underLoad.stream().mapToLong(value).max().orElse(-1);
-        return new Row(figure, kib, value.applyAsLong(first), value.applyAsLong(last), max,
+        return new Row(figure, kib, median(start, value), median(end, value), max,
                 idle == null ? -1 : value.applyAsLong(idle), tolerance);
     }
 
