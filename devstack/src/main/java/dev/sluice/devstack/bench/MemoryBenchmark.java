@@ -45,6 +45,7 @@ public final class MemoryBenchmark {
     private static final JsonMapper JSON = SluiceJson.mapper();
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration QUIET_SETTLE = Duration.ofSeconds(5);
 
     private final MemoryOptions options;
     private final StackSettings settings;
@@ -95,24 +96,31 @@ public final class MemoryBenchmark {
             System.out.printf("One worker JVM, pid %d: %s, bulk concurrency %d, cache on. Log: %s%n", worker.pid(),
                     String.join(" ", jvmOptions), options.bulkConcurrency(), logFile);
             System.out.printf("Every %d s: jcmd GC.run + GC.heap_info (heap right after a full GC), /proc/%d/status "
-                            + "and /fd, Hikari from /actuator/metrics, pg_stat_activity by application name. Baseline:"
-                            + " the first sample after %d %% of the jobs.%n%n", options.intervalSeconds(),
+                            + "and /fd, Hikari from /actuator/metrics, pg_stat_activity by application name. Warm-up:"
+                            + " the first %d %% of the jobs.%n%n", options.intervalSeconds(),
                     worker.pid(), options.warmupPercent());
             System.out.println(MemorySample.HEADER);
             drainAndReport(worker, database);
         }
     }
 
+    /**
+     * Pours and samples. Once warm-up is over, pouring pauses until the worker has finished everything it was given,
+     * and a quiet sample is taken with nothing in flight; at the end, another one. Heap after GC under load swings
+     * with the jobs and Kafka records in flight; the two quiet samples compare the heap without them.
+     */
     private void drainAndReport(WorkerProcess worker, Connection database) throws Exception {
-        List<MemorySample> samples = new ArrayList<>();
+        List<MemorySample> underLoad = new ArrayList<>();
+        MemorySample quietAfterWarmUp = null;
+        MemorySample quietAtEnd = null;
         long started = System.nanoTime();
         long deadline = started + TimeUnit.SECONDS.toNanos(options.maxWaitSeconds());
         long nextSample = started;
         int submitted = 0;
         long done = 0;
-        boolean baselineMarked = false;
+        boolean pausing = false;
         while (true) {
-            while (submitted < options.jobs()
+            while (!pausing && submitted < options.jobs()
                     && submitted + Math.min(options.batchSize(), options.jobs() - submitted) - done
                     <= options.backlog()) {
                 int size = Math.min(options.batchSize(), options.jobs() - submitted);
@@ -121,74 +129,89 @@ public final class MemoryBenchmark {
             }
             done = terminalJobs(database);
             long now = System.nanoTime();
-            boolean drained = done >= options.jobs();
-            if (now >= nextSample || drained) {
-                MemorySample sample = sample(worker, database, (now - started) / 1e9, done);
-                samples.add(sample);
-                boolean baseline = !baselineMarked && !drained && done >= options.warmupJobs();
-                baselineMarked |= baseline;
-                System.out.println(sample.line() + (baseline ? "   <- after warm-up" : drained ? "   <- drained" : ""));
-                if (baseline && options.nativeMemory()) {
+            if (done >= options.jobs()) {
+                quietAtEnd = quietSample(worker, database, started, "quiet at the end");
+                break;
+            }
+            if (now > deadline) {
+                System.out.printf("max-wait-seconds passed with %,d of %,d jobs done%n", done, options.jobs());
+                break;
+            }
+            if (quietAfterWarmUp == null && !pausing && done > 0 && done >= options.warmupJobs()) {
+                pausing = true;
+                System.out.printf("%42s%n", "(warm-up over: pouring paused until the worker is idle)");
+            }
+            if (pausing && done >= submitted) {
+                quietAfterWarmUp = quietSample(worker, database, started, "quiet after warm-up");
+                if (options.nativeMemory()) {
                     NativeMemory.baseline(worker.pid());
                 }
-                nextSample = now + options.interval().toNanos();
+                pausing = false;
+                nextSample = System.nanoTime();
+                continue;
             }
-            if (drained || now > deadline) {
-                break;
+            if (now >= nextSample) {
+                MemorySample sample = sample(worker, database, (now - started) / 1e9, done);
+                boolean loaded = quietAfterWarmUp != null;
+                if (loaded) {
+                    underLoad.add(sample);
+                }
+                System.out.println(sample.line() + (loaded && underLoad.size() == 1 ? "   <- after warm-up, under load"
+                        : ""));
+                nextSample = now + options.interval().toNanos();
             }
             TimeUnit.NANOSECONDS.sleep(POLL_INTERVAL.toNanos());
         }
-        report(samples, Duration.ofNanos(System.nanoTime() - started), statusCounts(database));
-        if (options.nativeMemory() && baselineMarked) {
-            System.out.printf("%nNative memory (NMT), committed, change since the first sample after warm-up:%n");
+        report(underLoad, quietAfterWarmUp, quietAtEnd, Duration.ofNanos(System.nanoTime() - started),
+                statusCounts(database));
+        if (options.nativeMemory() && quietAfterWarmUp != null) {
+            System.out.printf("%nNative memory (NMT), committed, change from the quiet sample after warm-up:%n");
             NativeMemory.changesSinceBaseline(worker.pid()).forEach(line -> System.out.println("  " + line));
         }
     }
 
-    private void report(List<MemorySample> samples, Duration wall, Map<String, Long> statuses) {
+    /** A sample a few seconds after the last job finished, so offsets are committed and nothing is in flight. */
+    private MemorySample quietSample(WorkerProcess worker, Connection database, long started, String label)
+            throws SQLException, InterruptedException {
+        TimeUnit.NANOSECONDS.sleep(QUIET_SETTLE.toNanos());
+        MemorySample sample = sample(worker, database, (System.nanoTime() - started) / 1e9, terminalJobs(database));
+        System.out.println(sample.line() + "   <- " + label);
+        return sample;
+    }
+
+    private void report(List<MemorySample> underLoad, MemorySample quietAfterWarmUp, MemorySample quietAtEnd,
+                        Duration wall, Map<String, Long> statuses) {
         long succeeded = statuses.getOrDefault("succeeded", 0L);
         long notSucceeded = options.jobs() - succeeded;
         long duplicates = simulator.stats().duplicatePaidCalls();
+        double wallSeconds = Math.max(1e-9, wall.toNanos() / 1e9);
         System.out.printf(Locale.ROOT, "%njobs: %,d submitted, statuses in PostgreSQL %s; not succeeded (lost): %,d; "
                         + "duplicate upstream calls: %,d%n", options.jobs(), statuses, notSucceeded, duplicates);
         System.out.printf(Locale.ROOT, "throughput: %,.0f jobs/s over the whole run (%,.0f s, first submit to last "
-                + "job done)", options.jobs() / Math.max(1e-9, wall.toNanos() / 1e9), wall.toNanos() / 1e9);
-        int baseline = -1;
-        int lastUnderLoad = -1;
-        for (int index = 0; index < samples.size(); index++) {
-            MemorySample sample = samples.get(index);
-            if (sample.jobsDone() < options.jobs()) {
-                lastUnderLoad = index;
-                if (baseline < 0 && sample.jobsDone() >= options.warmupJobs()) {
-                    baseline = index;
-                }
-            }
-        }
-        MemorySample last = samples.get(samples.size() - 1);
-        MemorySample idle = last.jobsDone() >= options.jobs() ? last : null;
-        if (baseline < 0 || lastUnderLoad <= baseline) {
-            System.out.printf("%n%nToo few samples after warm-up for a verdict: more jobs or a shorter interval.%n");
+                + "job done, the pause after warm-up included)", options.jobs() / wallSeconds, wallSeconds);
+        if (underLoad.size() < 2) {
+            System.out.printf("%n%nToo few samples under load after warm-up for a verdict: more jobs or a shorter "
+                    + "interval.%n");
             return;
         }
-        MemorySample first = samples.get(baseline);
-        MemorySample end = samples.get(lastUnderLoad);
+        MemorySample first = underLoad.get(0);
+        MemorySample end = underLoad.get(underLoad.size() - 1);
         double steady = (end.jobsDone() - first.jobsDone()) / Math.max(1e-9, end.seconds() - first.seconds());
-        System.out.printf(Locale.ROOT, ", %,.0f jobs/s after warm-up%n", steady);
-        List<MemorySample> underLoad = samples.subList(baseline, lastUnderLoad + 1);
-        MemorySummary summary = MemorySummary.of(underLoad, idle);
-        int window = underLoad.size() >= 2 * MemorySummary.WINDOW ? MemorySummary.WINDOW : 1;
-        System.out.printf(Locale.ROOT, "%nAfter warm-up (from %.0f s, %,d jobs done) against the end under load (to "
-                        + "%.0f s, %,d jobs done), each the median of %d sample(s): %s%n", first.seconds(),
-                first.jobsDone(), end.seconds(), end.jobsDone(), window, summary.isFlat() ? "FLAT" : "NOT FLAT");
+        System.out.printf(Locale.ROOT, ", %,.0f jobs/s under load after warm-up%n", steady);
+        MemorySummary summary = MemorySummary.of(underLoad, quietAfterWarmUp, quietAtEnd);
+        System.out.printf(Locale.ROOT, "%nUnder load: from %.0f s (%,d jobs done) to %.0f s (%,d jobs done), start and "
+                        + "end each the median of %d sample(s). Quiet: nothing in flight, after warm-up and at the "
+                        + "end. Verdict: %s%n", first.seconds(), first.jobsDone(), end.seconds(), end.jobsDone(),
+                MemorySummary.window(underLoad.size()), summary.isFlat() ? "FLAT" : "NOT FLAT");
         summary.lines().forEach(System.out::println);
         StringBuilder machine = new StringBuilder(String.format(Locale.ROOT,
                 "%nBENCH memory jobs=%d succeeded=%d lost=%d duplicates=%d wall_s=%.0f jobs_per_s=%.1f "
                         + "steady_jobs_per_s=%.1f flat=%b", options.jobs(), succeeded, notSucceeded, duplicates,
-                wall.toNanos() / 1e9, options.jobs() / Math.max(1e-9, wall.toNanos() / 1e9), steady,
-                summary.isFlat()));
+                wallSeconds, options.jobs() / wallSeconds, steady, summary.isFlat()));
         for (MemorySummary.Row row : summary.rows()) {
             String key = row.figure().replaceAll("[^a-zA-Z]+", "_").replaceAll("_+$", "").toLowerCase(Locale.ROOT);
-            machine.append(' ').append(key).append('=').append(row.first()).append("..").append(row.last());
+            machine.append(' ').append(key).append('=').append(row.first()).append("..").append(row.last())
+                    .append(",quiet:").append(row.quietFirst()).append("..").append(row.quietLast());
         }
         System.out.println(machine);
     }
