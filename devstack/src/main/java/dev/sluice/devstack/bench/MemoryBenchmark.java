@@ -81,7 +81,7 @@ public final class MemoryBenchmark {
         // a fixed, pre-touched heap: RSS then starts with the whole heap in it, so what it gains later is native memory
         List<String> jvmOptions = new ArrayList<>(List.of("-Xms" + options.workerHeap(), "-Xmx" + options.workerHeap(),
                 "-XX:+UseSerialGC", "-XX:+AlwaysPreTouch"));
-        if (options.nativeMemory()) {
+        if (options.diagnose()) {
             jvmOptions.add(NativeMemory.JVM_OPTION);
         }
         Path logFile = Path.of(System.getProperty("java.io.tmpdir"), "sluice-memory-" + runId, "worker.log");
@@ -113,6 +113,7 @@ public final class MemoryBenchmark {
         List<MemorySample> underLoad = new ArrayList<>();
         MemorySample quietAfterWarmUp = null;
         MemorySample quietAtEnd = null;
+        Map<String, ClassHistogram.Entry> classesAfterWarmUp = null;
         long started = System.nanoTime();
         long deadline = started + TimeUnit.SECONDS.toNanos(options.maxWaitSeconds());
         long nextSample = started;
@@ -143,8 +144,9 @@ public final class MemoryBenchmark {
             }
             if (pausing && done >= submitted) {
                 quietAfterWarmUp = quietSample(worker, database, started, "quiet after warm-up");
-                if (options.nativeMemory()) {
+                if (options.diagnose()) {
                     NativeMemory.baseline(worker.pid());
+                    classesAfterWarmUp = ClassHistogram.take(worker.pid());
                 }
                 pausing = false;
                 nextSample = System.nanoTime();
@@ -164,9 +166,13 @@ public final class MemoryBenchmark {
         }
         report(underLoad, quietAfterWarmUp, quietAtEnd, Duration.ofNanos(System.nanoTime() - started),
                 statusCounts(database));
-        if (options.nativeMemory() && quietAfterWarmUp != null) {
-            System.out.printf("%nNative memory (NMT), committed, change from the quiet sample after warm-up:%n");
+        if (options.diagnose() && classesAfterWarmUp != null && quietAtEnd != null) {
+            System.out.printf("%nNative memory (NMT), committed, change from the quiet sample after warm-up to the "
+                    + "end:%n");
             NativeMemory.changesSinceBaseline(worker.pid()).forEach(line -> System.out.println("  " + line));
+            System.out.printf("%nLive objects (GC.class_histogram), the classes that grew most over the same span:%n");
+            ClassHistogram.largestGrowth(classesAfterWarmUp, ClassHistogram.take(worker.pid()), 12)
+                    .forEach(line -> System.out.println("  " + line));
         }
     }
 

@@ -8,14 +8,15 @@ import java.util.Set;
 /**
  * Options of {@code ./sluice bench memory}, as {@code --name=value}: jobs (100000), batch-size (10000), latency-ms
  * (20), interval-seconds (10), warmup-percent (10), backlog (20000: jobs submitted and not yet done, at most, when
- * the next batch goes in), worker-heap (512m), bulk-concurrency (256), max-wait-seconds (3600), native-memory (false:
- * true runs the worker with Native Memory Tracking and prints what changed after warm-up).
+ * the next batch goes in), worker-heap (512m), bulk-concurrency (256), max-wait-seconds (3600), diagnose (false:
+ * true runs the worker with Native Memory Tracking and prints which memory areas and which classes grew between the
+ * quiet samples).
  */
 record MemoryOptions(int jobs, int batchSize, int latencyMillis, int intervalSeconds, int warmupPercent, int backlog,
-                     String workerHeap, int bulkConcurrency, int maxWaitSeconds, boolean nativeMemory) {
+                     String workerHeap, int bulkConcurrency, int maxWaitSeconds, boolean diagnose) {
 
     private static final Set<String> NAMES = Set.of("jobs", "batch-size", "latency-ms", "interval-seconds",
-            "warmup-percent", "backlog", "worker-heap", "bulk-concurrency", "max-wait-seconds", "native-memory");
+            "warmup-percent", "backlog", "worker-heap", "bulk-concurrency", "max-wait-seconds", "diagnose");
 
     MemoryOptions {
         if (jobs < 1 || batchSize < 1 || batchSize > BenchOptions.MAX_BATCH_SIZE || latencyMillis < 0
@@ -49,7 +50,7 @@ record MemoryOptions(int jobs, int batchSize, int latencyMillis, int intervalSec
                 number(given, "interval-seconds", 10), number(given, "warmup-percent", 10),
                 Math.max(number(given, "backlog", 20_000), batchSize), given.getOrDefault("worker-heap", "512m"),
                 number(given, "bulk-concurrency", 256), number(given, "max-wait-seconds", 3_600),
-                Boolean.parseBoolean(given.getOrDefault("native-memory", "false")));
+                Boolean.parseBoolean(given.getOrDefault("diagnose", "false")));
     }
 
     Duration interval() {

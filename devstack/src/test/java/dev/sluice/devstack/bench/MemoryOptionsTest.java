@@ -40,8 +40,8 @@ class MemoryOptionsTest {
     }
 
     @Test
-    void nativeMemoryTrackingIsOffUnlessAskedFor() {
-        assertThat(MemoryOptions.parse(new String[0]).nativeMemory()).isFalse();
-        assertThat(MemoryOptions.parse(new String[] {"--native-memory=true"}).nativeMemory()).isTrue();
+    void diagnosticsAreOffUnlessAskedFor() {
+        assertThat(MemoryOptions.parse(new String[0]).diagnose()).isFalse();
+        assertThat(MemoryOptions.parse(new String[] {"--diagnose=true"}).diagnose()).isTrue();
     }
 }
