@@ -3,6 +3,7 @@ package dev.sluice.devstack;
 import dev.sluice.common.runtime.JvmDefaults;
 import dev.sluice.api.ApiApplication;
 import dev.sluice.devstack.bench.DrainBenchmark;
+import dev.sluice.devstack.bench.MemoryBenchmark;
 import dev.sluice.devstack.bench.SubmitBenchmark;
 import dev.sluice.devstack.ops.DeadLetterCommand;
 import dev.sluice.devstack.simulator.SimulatorMain;
@@ -24,6 +25,7 @@ public final class SluiceLauncher {
               simulator    the OpenAI-compatible upstream simulator alone
               bench        pour jobs into a running Sluice and print figures (bench --help)
               bench drain  drain at the upstream's limits with 1 and 3 worker JVMs, naive baseline, capacity, cache
+              bench memory one worker JVM drains 100,000 jobs; heap after GC, threads, sockets, db connections sampled
               dlq          list or replay dead-lettered jobs through the admin API (dlq list | dlq replay <id>... | --all)
             """;
 
@@ -46,6 +48,8 @@ public final class SluiceLauncher {
             case "bench" -> {
                 if (rest.length > 0 && "drain".equals(rest[0])) {
                     DrainBenchmark.main(Arrays.copyOfRange(rest, 1, rest.length));
+                } else if (rest.length > 0 && "memory".equals(rest[0])) {
+                    MemoryBenchmark.main(Arrays.copyOfRange(rest, 1, rest.length));
                 } else {
                     SubmitBenchmark.main(rest);
                 }

@@ -80,6 +80,11 @@ public final class WorkerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The worker's HTTP port: {@code /ready} and {@code /actuator}. */
+    public int port() {
+        return port;
+    }
+
     public Path logFile() {
         return logFile;
     }
