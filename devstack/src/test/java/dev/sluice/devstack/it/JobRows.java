@@ -2,8 +2,10 @@ package dev.sluice.devstack.it;
 
 import org.jdbi.v3.core.Jdbi;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /** A tenant's job rows, read straight from PostgreSQL: what the fault tests check survived. */
 final class JobRows {
@@ -26,6 +28,26 @@ final class JobRows {
 
     static long count(String tenantId, String status) {
         return countByStatus(tenantId).getOrDefault(status, 0L);
+    }
+
+    /** Ids of a tenant's jobs in one status right now. */
+    static List<UUID> idsWithStatus(String tenantId, String status) {
+        return jdbi().withHandle(handle -> handle.createQuery("select id from jobs where tenant_id = cast(:tenant as uuid) "
+                        + "and status = :status")
+                .bind("tenant", tenantId)
+                .bind("status", status)
+                .mapTo(UUID.class)
+                .list());
+    }
+
+    /** How many of these jobs are in {@code status}. */
+    static long countWithStatus(List<UUID> ids, String status) {
+        return jdbi().withHandle(handle -> handle.createQuery("select count(*) from jobs where id = any(:ids) "
+                        + "and status = :status")
+                .bindArray("ids", UUID.class, ids)
+                .bind("status", status)
+                .mapTo(Long.class)
+                .one());
     }
 
     /** Succeeded rows that also hold a result and a completion time, as a stored success must. */
