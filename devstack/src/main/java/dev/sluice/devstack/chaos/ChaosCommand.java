@@ -23,8 +23,9 @@ import java.util.UUID;
 
 /**
  * {@code ./sluice chaos}: starts its own Sluice (embedded broker, upstream simulator and api in this JVM; the in-process
- * worker stopped, one worker JVM instead), puts it under steady load and injects faults one after another
- * ({@link ChaosRun}). Prints a table of what became of the jobs; nothing is asserted.
+ * worker stopped, one worker JVM instead, which reaches PostgreSQL and Redis through {@link DependencyProxies}), puts it
+ * under steady load and injects faults one after another ({@link ChaosRun}). Prints a table of what became of the
+ * jobs; nothing is asserted.
  */
 public final class ChaosCommand {
 
@@ -70,7 +71,9 @@ public final class ChaosCommand {
                 "sluice.upstream.name", upstreamName,
                 "sluice.tenants.admin-token", ADMIN_TOKEN,
                 // the api logs every accepted job at INFO; the console is for the run's progress and table
-                "logging.level.dev.sluice", "WARN"));
+                "logging.level.dev.sluice", "WARN",
+                // the api needs few connections for this load; the worker JVM keeps the default 20
+                "spring.datasource.hikari.maximum-pool-size", "8"));
         System.out.printf("Sluice chaos run %s: database %s, worker logs in %s%n", runId, settings.databaseUrl(),
                 runDirectory);
         try (SluiceStack stack = SluiceStack.start(settings)) {
@@ -78,22 +81,26 @@ public final class ChaosCommand {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
             Tenant tenant = newTenant(http, stack.apiUrl(), runId);
-            Map<String, String> workerEnvironment = new LinkedHashMap<>();
-            workerEnvironment.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-            workerEnvironment.put("DATABASE_URL", settings.databaseUrl());
-            workerEnvironment.put("DATABASE_USER", settings.databaseUser());
-            workerEnvironment.put("DATABASE_PASSWORD", settings.databasePassword());
-            workerEnvironment.put("OPENAI_BASE_URL", stack.upstreamBaseUrl());
-            workerEnvironment.put("OPENAI_API_KEY", SluiceStack.SIMULATOR_KEY);
-            workerEnvironment.put("OPENAI_API_KEY_FILE", "");
-            workerEnvironment.put("OPENAI_TIMEOUT", options.upstreamTimeout().toSeconds() + "s");
-            workerEnvironment.put("UPSTREAM_NAME", upstreamName);
-            try (ChaosWorkers workers = new ChaosWorkers(WorkerProcess.sluiceJar(), workerEnvironment,
-                    WORKER_JVM_OPTIONS, runDirectory, http, JSON)) {
-                SluiceHttp api = new SluiceHttp(http, stack.apiUrl(), new ApiKey(tenant.apiKey()), JSON);
-                JobCensus census = new JobCensus(stack.apiContext().getBean(Jdbi.class));
-                new ChaosRun(options, stack.simulator().orElseThrow(), workers, census, tenant.id(), runId, api, JSON)
-                        .run();
+            try (DependencyProxies proxies = DependencyProxies.start(settings.databaseUrl(),
+                    env.getOrDefault("REDIS_URL", "redis://localhost:6379"))) {
+                Map<String, String> workerEnvironment = new LinkedHashMap<>();
+                workerEnvironment.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
+                workerEnvironment.put("DATABASE_URL", proxies.workerDatabaseUrl());
+                workerEnvironment.put("DATABASE_USER", settings.databaseUser());
+                workerEnvironment.put("DATABASE_PASSWORD", settings.databasePassword());
+                workerEnvironment.put("REDIS_URL", proxies.workerRedisUrl());
+                workerEnvironment.put("OPENAI_BASE_URL", stack.upstreamBaseUrl());
+                workerEnvironment.put("OPENAI_API_KEY", SluiceStack.SIMULATOR_KEY);
+                workerEnvironment.put("OPENAI_API_KEY_FILE", "");
+                workerEnvironment.put("OPENAI_TIMEOUT", options.upstreamTimeout().toSeconds() + "s");
+                workerEnvironment.put("UPSTREAM_NAME", upstreamName);
+                try (ChaosWorkers workers = new ChaosWorkers(WorkerProcess.sluiceJar(), workerEnvironment,
+                        WORKER_JVM_OPTIONS, runDirectory, http, JSON)) {
+                    SluiceHttp api = new SluiceHttp(http, stack.apiUrl(), new ApiKey(tenant.apiKey()), JSON);
+                    JobCensus census = new JobCensus(stack.apiContext().getBean(Jdbi.class));
+                    new ChaosRun(options, stack.simulator().orElseThrow(), workers, census, tenant.id(), runId,
+                            proxies, api, JSON).run();
+                }
             }
         }
         System.exit(0);

@@ -39,10 +39,12 @@ record ChaosOptions(int jobsPerSecond,
 
     static final String USAGE = """
             usage: sluice chaos [--name=value ...]
-              Starts its own Sluice (embedded Kafka, upstream simulator, api in this JVM, one worker JVM),
-              puts it under steady load and injects faults one after another, a calm period between them.
+              Starts its own Sluice (embedded Kafka, upstream simulator, api in this JVM, one worker JVM
+              that reaches PostgreSQL and Redis through TCP proxies the run can cut), puts it under steady
+              load and injects faults one after another, a calm period before the first and after each.
               Then it stops the load, waits for every accepted job to end and prints a table per fault.
-              DATABASE_URL defaults to jdbc:postgresql://localhost:5432/sluice_chaos (created if missing).
+              About 6 minutes with the defaults. DATABASE_URL defaults to
+              jdbc:postgresql://localhost:5432/sluice_chaos (created if missing).
 
               --jobs-per-second=40         single jobs per second, submitted through the api
               --batch-size=100             jobs per batch; 0: no batches
@@ -50,12 +52,13 @@ record ChaosOptions(int jobsPerSecond,
               --fault-seconds=20           length of each fault
               --outage-seconds=20          length of the upstream outage (default: --fault-seconds)
               --calm-seconds=15            fault-free load before the first fault and after each one
-              --latency-ms=300             the simulator's mean latency (jitter ± half of it)
+              --latency-ms=1000            the simulator's mean latency (jitter ± half of it), so a stopped
+                                           worker has calls in flight
               --upstream-rpm=6000          the simulator's requests-per-minute limit; 0: none
               --upstream-timeout-seconds=10  the worker's OPENAI_TIMEOUT (short, so a stall is quick to time out)
               --stall-seconds=15           how long a stalled call hangs (must be longer than the timeout)
               --drain-seconds=180          after the load: how long to wait for every job to end
-              --faults=outage,errors,stalls,kill,term   which faults, in this order
+              --faults=outage,errors,stalls,kill,term,redis,postgres   which faults, in this order
             """;
 
     private static final Map<String, String> DEFAULTS = defaultValues();
@@ -126,12 +129,12 @@ record ChaosOptions(int jobsPerSecond,
         defaults.put("fault-seconds", "20");
         defaults.put("outage-seconds", "");
         defaults.put("calm-seconds", "15");
-        defaults.put("latency-ms", "300");
+        defaults.put("latency-ms", "1000");
         defaults.put("upstream-rpm", "6000");
         defaults.put("upstream-timeout-seconds", "10");
         defaults.put("stall-seconds", "15");
         defaults.put("drain-seconds", "180");
-        defaults.put("faults", "outage,errors,stalls,kill,term");
+        defaults.put("faults", "outage,errors,stalls,kill,term,redis,postgres");
         return Map.copyOf(defaults);
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.devstack.chaos;
 
 import dev.sluice.common.jobs.JobId;
 import dev.sluice.devstack.bench.SluiceHttp;
+import dev.sluice.devstack.faults.TcpProxy;
 import dev.sluice.devstack.simulator.SimulatorStats;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import dev.sluice.devstack.workers.WorkerProcess;
@@ -33,6 +34,7 @@ final class ChaosRun {
     private final JobCensus census;
     private final UUID tenantId;
     private final String runId;
+    private final DependencyProxies proxies;
     private final SluiceHttp api;
     private final JsonMapper json;
     private final List<Phase> phases = new ArrayList<>();
@@ -45,13 +47,14 @@ final class ChaosRun {
     private String lastWorkerStartedIn;
 
     ChaosRun(ChaosOptions options, UpstreamSimulator simulator, ChaosWorkers workers, JobCensus census,
-             UUID tenantId, String runId, SluiceHttp api, JsonMapper json) {
+             UUID tenantId, String runId, DependencyProxies proxies, SluiceHttp api, JsonMapper json) {
         this.options = options;
         this.simulator = simulator;
         this.workers = workers;
         this.census = census;
         this.tenantId = tenantId;
         this.runId = runId;
+        this.proxies = proxies;
         this.api = api;
         this.json = json;
     }
@@ -136,6 +139,8 @@ final class ChaosRun {
             }
             case KILL -> stopWorker(phase, true, faultStarted);
             case TERM -> stopWorker(phase, false, faultStarted);
+            case REDIS -> cut(phase, "Redis", proxies.redis());
+            case POSTGRES -> cut(phase, "PostgreSQL", proxies.postgres());
         }
     }
 
@@ -149,6 +154,8 @@ final class ChaosRun {
         WorkerMemory before = workers.memory(victim);
         memoryLines.add(String.format("worker %d (pid %d): at %s %s; before its %s %s", number, victim.pid(),
                 lastWorkerStartedIn, lastWorkerStart.describe(), kill ? "SIGKILL" : "SIGTERM", before.describe()));
+        // the full GC above paused the worker; let it take calls again, so the signal lands in ordinary work
+        sleep(Duration.ofSeconds(3));
         long callsInFlight = simulator.stats().inFlight();
         long signalled = System.nanoTime();
         if (kill) {
@@ -185,6 +192,37 @@ final class ChaosRun {
         if (!left.isNegative()) {
             sleep(left);
         }
+    }
+
+    /**
+     * Cuts the worker's way to a dependency for the fault's length (every connection reset, new ones refused), then
+     * restores it and waits (up to a minute) until a job is stored again.
+     */
+    private void cut(Phase phase, String dependency, TcpProxy proxy) throws InterruptedException {
+        progress(dependency + " unreachable from the worker for " + options.faultDuration().toSeconds() + " s");
+        SimulatorStats before = simulator.stats();
+        long storedBefore = succeeded();
+        proxy.cut();
+        sleep(options.faultDuration());
+        SimulatorStats atRestore = simulator.stats();
+        long storedAtRestore = succeeded();
+        proxy.restore();
+        long restored = System.nanoTime();
+        long deadline = restored + TimeUnit.SECONDS.toNanos(60);
+        while (succeeded() == storedAtRestore && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        double movingAgain = (System.nanoTime() - restored) / 1e9;
+        phase.note(String.format("%s cut for %d s: %d upstream calls made and %d jobs stored meanwhile; "
+                        + "the next job was stored %s after the restore", dependency,
+                options.faultDuration().toSeconds(), atRestore.chatRequests() - before.chatRequests(),
+                storedAtRestore - storedBefore, System.nanoTime() < deadline
+                        ? String.format("%.1f s", movingAgain) : "not within 60 s"));
+        progress(String.format("%s back; jobs stored again after %.1f s", dependency, movingAgain));
+    }
+
+    private long succeeded() {
+        return census.countByStatus(tenantId).getOrDefault("succeeded", 0L);
     }
 
     private Phase begin(String name, Fault fault) {

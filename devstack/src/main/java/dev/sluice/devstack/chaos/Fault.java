@@ -9,7 +9,9 @@ enum Fault {
     ERRORS("errors", "10 % 500s + 2 % dropped connections"),
     STALLS("stalls", "1 % of calls stall past the worker's timeout"),
     KILL("kill", "worker SIGKILLed, a fresh one started"),
-    TERM("term", "worker SIGTERMed, a fresh one started");
+    TERM("term", "worker SIGTERMed, a fresh one started"),
+    REDIS("redis", "Redis unreachable from the worker (its proxy cut)"),
+    POSTGRES("postgres", "PostgreSQL unreachable from the worker (its proxy cut)");
 
     private final String optionName;
     private final String description;
