@@ -9,6 +9,7 @@ import dev.sluice.devstack.workers.WorkerProcess;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.HashMap;
@@ -40,6 +41,8 @@ final class ChaosRun {
     private final List<Phase> phases = new ArrayList<>();
     /** Jobs a fault put at risk of a second paid call, with the phase of that fault (the first one to do so). */
     private final Map<UUID, Phase> atRisk = new HashMap<>();
+    /** When the worker was signalled, for the phases that stopped one. */
+    private final Map<Phase, Instant> signalledAt = new HashMap<>();
     private final List<String> memoryLines = new ArrayList<>();
     private final long startedNanos = System.nanoTime();
     private volatile Phase current;
@@ -112,9 +115,18 @@ final class ChaosRun {
         switch (fault) {
             case OUTAGE -> {
                 progress("upstream outage for " + options.outageDuration().toSeconds() + " s");
+                SimulatorStats before = simulator.stats();
+                long storedBefore = succeeded();
                 simulator.behaviour().setOutage(true);
                 sleep(options.outageDuration());
+                SimulatorStats atEnd = simulator.stats();
+                long storedAtEnd = succeeded();
                 simulator.behaviour().setOutage(false);
+                String storedAgain = awaitStoredAgain(storedAtEnd);
+                phase.note(String.format("outage for %d s: %d calls reached the upstream and %d jobs were stored "
+                                + "meanwhile; the next job was stored %s after the upstream was back",
+                        options.outageDuration().toSeconds(), atEnd.chatRequests() - before.chatRequests(),
+                        storedAtEnd - storedBefore, storedAgain));
             }
             case ERRORS -> {
                 progress("10 % 500s + 2 % dropped connections for " + options.faultDuration().toSeconds() + " s");
@@ -158,6 +170,7 @@ final class ChaosRun {
         sleep(Duration.ofSeconds(3));
         long callsInFlight = simulator.stats().inFlight();
         long signalled = System.nanoTime();
+        signalledAt.put(phase, Instant.now());
         if (kill) {
             progress("SIGKILL to worker " + number + " (pid " + victim.pid() + ")");
             victim.kill();
@@ -207,18 +220,25 @@ final class ChaosRun {
         SimulatorStats atRestore = simulator.stats();
         long storedAtRestore = succeeded();
         proxy.restore();
-        long restored = System.nanoTime();
-        long deadline = restored + TimeUnit.SECONDS.toNanos(60);
-        while (succeeded() == storedAtRestore && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
-        double movingAgain = (System.nanoTime() - restored) / 1e9;
+        String storedAgain = awaitStoredAgain(storedAtRestore);
         phase.note(String.format("%s cut for %d s: %d upstream calls made and %d jobs stored meanwhile; "
                         + "the next job was stored %s after the restore", dependency,
                 options.faultDuration().toSeconds(), atRestore.chatRequests() - before.chatRequests(),
-                storedAtRestore - storedBefore, System.nanoTime() < deadline
-                        ? String.format("%.1f s", movingAgain) : "not within 60 s"));
-        progress(String.format("%s back; jobs stored again after %.1f s", dependency, movingAgain));
+                storedAtRestore - storedBefore, storedAgain));
+        progress(dependency + " back; the next job was stored " + storedAgain + " after the restore");
+    }
+
+    /** Waits (up to a minute) until more than {@code stored} jobs have succeeded; says how long that took. */
+    private String awaitStoredAgain(long stored) throws InterruptedException {
+        long from = System.nanoTime();
+        long deadline = from + TimeUnit.SECONDS.toNanos(60);
+        while (succeeded() == stored) {
+            if (System.nanoTime() > deadline) {
+                return "not within 60 s";
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        return String.format("%.1f s", (System.nanoTime() - from) / 1e9);
     }
 
     private long succeeded() {
@@ -310,6 +330,13 @@ final class ChaosRun {
             String what = phase.fault().map(Fault::description).orElse("no fault");
             System.out.printf("- %s: %s%n", phase.name(), what);
             phase.notes().forEach(note -> System.out.printf("    %s%n", note));
+            if (signalledAt.containsKey(phase) && phase.jobsAtRisk() > 0) {
+                List<UUID> held = atRisk.entrySet().stream().filter(entry -> entry.getValue() == phase)
+                        .map(Map.Entry::getKey).toList();
+                census.lastCompletedAt(held).ifPresent(last -> System.out.printf(
+                        "    the %d jobs it left running had all ended %.1f s after the signal%n", held.size(),
+                        Duration.between(signalledAt.get(phase), last).toMillis() / 1000.0));
+            }
             phase.refusals().forEach((reason, count) -> System.out.printf("    refused submits: %,d × %s%n", count,
                     reason));
         }

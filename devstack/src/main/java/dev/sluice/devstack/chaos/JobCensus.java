@@ -2,9 +2,11 @@ package dev.sluice.devstack.chaos;
 
 import org.jdbi.v3.core.Jdbi;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -66,6 +68,15 @@ final class JobCensus {
                 .mapTo(Long.class)
                 .one());
         return ids.length - terminal;
+    }
+
+    /** When the last of these jobs ended; empty if none has. */
+    Optional<Instant> lastCompletedAt(Collection<UUID> jobIds) {
+        UUID[] ids = jobIds.toArray(UUID[]::new);
+        return jdbi.withHandle(handle -> handle.createQuery("select max(completed_at) from jobs where id = any(:ids)")
+                .bind("ids", ids)
+                .mapTo(Instant.class)
+                .findOne());
     }
 
     /** The tenant's jobs by status, e.g. {queued=12, running=30, succeeded=9000}: progress for the console. */
