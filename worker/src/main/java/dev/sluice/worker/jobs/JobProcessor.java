@@ -29,6 +29,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -149,10 +150,18 @@ public class JobProcessor {
                 JobLogContext.run(job, () -> log.warn("circuit for {} is open: sending the job to its fallback model {}",
                         job.model(), outgoing.model()));
             }
-            CompletableFuture<Outcome> outcome = upstream.send(outgoing).thenApply(result -> {
+            BooleanSupplier maySend = () -> circuits.maySend(progress.admission());
+            CompletableFuture<Outcome> outcome = upstream.send(outgoing, maySend).thenApply(result -> {
                 if (result instanceof MeteredUpstream.Result.TooLarge tooLarge) {
                     circuits.release(progress.admission());
                     return tooLargeOutcome(outgoing, tooLarge);
+                }
+                if (result instanceof MeteredUpstream.Result.Withheld) {
+                    // its circuit opened while it waited: not sent, and apply() queues it again without a failed
+                    // attempt, like a call that failed while the circuit is open
+                    circuits.release(progress.admission());
+                    return new Outcome.Retry("circuit_open", "not sent: the circuit for " + outgoing.model()
+                            + " opened while the job waited to be sent", null);
                 }
                 if (result instanceof MeteredUpstream.Result.NotServed notServed) {
                     circuits.release(progress.admission());

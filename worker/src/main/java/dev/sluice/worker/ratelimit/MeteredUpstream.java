@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +41,10 @@ public class MeteredUpstream {
         /** No configured target serves the job's model: it was not sent. */
         record NotServed(String model) implements Result {
         }
+
+        /** The budget admitted the call, but by then it was no longer to be sent (its circuit had opened). */
+        record Withheld(Call call) implements Result {
+        }
     }
 
     private final UpstreamTargets targets;
@@ -58,7 +63,11 @@ public class MeteredUpstream {
         this.meters = meters;
     }
 
-    public CompletableFuture<Result> send(JobSubmitted job) {
+    /**
+     * Waits for the job's budget, then sends it if {@code maySend} still says so at that moment (the budget spent on a
+     * withheld call is not given back; it refills).
+     */
+    public CompletableFuture<Result> send(JobSubmitted job, BooleanSupplier maySend) {
         Optional<UpstreamTarget> routed = route(job.model());
         if (routed.isEmpty()) {
             return CompletableFuture.completedFuture(new Result.NotServed(job.model()));
@@ -70,6 +79,9 @@ public class MeteredUpstream {
         return gate.admit(ticket).thenCompose(admission -> {
             if (admission instanceof Admission.TooLarge tooLarge) {
                 return CompletableFuture.completedFuture(new Result.TooLarge(call, tooLarge.tokensPerMinute()));
+            }
+            if (!maySend.getAsBoolean()) {
+                return CompletableFuture.completedFuture(new Result.Withheld(call));
             }
             return target.client().complete(job).thenApply(reply -> {
                 learnFrom(call, reply);
