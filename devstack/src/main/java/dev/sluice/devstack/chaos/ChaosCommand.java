@@ -99,7 +99,7 @@ public final class ChaosCommand {
                     SluiceHttp api = new SluiceHttp(http, stack.apiUrl(), new ApiKey(tenant.apiKey()), JSON);
                     JobCensus census = new JobCensus(stack.apiContext().getBean(Jdbi.class));
                     new ChaosRun(options, stack.simulator().orElseThrow(), workers, census, tenant.id(), runId,
-                            proxies, api, JSON).run();
+                            proxies, new ChaosLoad(api, JSON, options, runId)).run();
                 }
             }
         }

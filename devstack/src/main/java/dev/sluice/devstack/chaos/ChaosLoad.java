@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * Steady load through the api while the faults come and go: single jobs at a fixed rate and a batch every so often.
  * Each submit counts for the phase it started in: its job ids when accepted, its reason when not.
  */
-final class ChaosLoad implements AutoCloseable {
+final class ChaosLoad {
 
     /** Submits waiting for an answer at most; beyond that a tick is skipped (and counted), so the load stays bounded. */
     static final int MAX_OUTSTANDING = 128;
@@ -30,7 +30,7 @@ final class ChaosLoad implements AutoCloseable {
     private final JsonMapper json;
     private final ChaosOptions options;
     private final String runId;
-    private final Supplier<Phase> currentPhase;
+    private volatile Supplier<Phase> currentPhase;
     private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(
             task -> daemon(task, "chaos-pacer"));
     private final ExecutorService submitters = Executors.newFixedThreadPool(64, task -> daemon(task, "chaos-submit"));
@@ -38,15 +38,16 @@ final class ChaosLoad implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong skippedTicks = new AtomicLong();
 
-    ChaosLoad(SluiceHttp api, JsonMapper json, ChaosOptions options, String runId, Supplier<Phase> currentPhase) {
+    ChaosLoad(SluiceHttp api, JsonMapper json, ChaosOptions options, String runId) {
         this.api = api;
         this.json = json;
         this.options = options;
         this.runId = runId;
-        this.currentPhase = currentPhase;
     }
 
-    void start() {
+    /** Starts submitting; each submit counts for the phase {@code currentPhase} gives when it starts. */
+    void start(Supplier<Phase> currentPhase) {
+        this.currentPhase = currentPhase;
         long period = TimeUnit.SECONDS.toNanos(1) / options.jobsPerSecond();
         pacer.scheduleAtFixedRate(() -> dispatch(this::submitSingle), 0, period, TimeUnit.NANOSECONDS);
         if (options.batchSize() > 0) {
@@ -66,12 +67,6 @@ final class ChaosLoad implements AutoCloseable {
     /** Ticks skipped because {@value #MAX_OUTSTANDING} submits were still waiting for the api. */
     long skippedTicks() {
         return skippedTicks.get();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
-        submitters.shutdownNow();
     }
 
     private void dispatch(SubmitTask task) {

@@ -1,18 +1,16 @@
 package dev.sluice.devstack.chaos;
 
 import dev.sluice.common.jobs.JobId;
-import dev.sluice.devstack.bench.SluiceHttp;
 import dev.sluice.devstack.faults.TcpProxy;
 import dev.sluice.devstack.simulator.SimulatorStats;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import dev.sluice.devstack.workers.WorkerProcess;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -36,8 +34,7 @@ final class ChaosRun {
     private final UUID tenantId;
     private final String runId;
     private final DependencyProxies proxies;
-    private final SluiceHttp api;
-    private final JsonMapper json;
+    private final ChaosLoad load;
     private final List<Phase> phases = new ArrayList<>();
     /** Jobs a fault put at risk of a second paid call, with the phase of that fault (the first one to do so). */
     private final Map<UUID, Phase> atRisk = new HashMap<>();
@@ -50,7 +47,7 @@ final class ChaosRun {
     private String lastWorkerStartedIn;
 
     ChaosRun(ChaosOptions options, UpstreamSimulator simulator, ChaosWorkers workers, JobCensus census,
-             UUID tenantId, String runId, DependencyProxies proxies, SluiceHttp api, JsonMapper json) {
+             UUID tenantId, String runId, DependencyProxies proxies, ChaosLoad load) {
         this.options = options;
         this.simulator = simulator;
         this.workers = workers;
@@ -58,8 +55,7 @@ final class ChaosRun {
         this.tenantId = tenantId;
         this.runId = runId;
         this.proxies = proxies;
-        this.api = api;
-        this.json = json;
+        this.load = load;
     }
 
     /** Runs everything and prints the table. */
@@ -80,8 +76,7 @@ final class ChaosRun {
             return thread;
         });
         sampler.scheduleWithFixedDelay(this::sample, 1, 1, TimeUnit.SECONDS);
-        ChaosLoad load = new ChaosLoad(api, json, options, runId, () -> current);
-        load.start();
+        load.start(() -> current);
         try {
             progress(String.format("load on: %d single jobs/s%s; calm for %d s", options.jobsPerSecond(),
                     options.batchSize() > 0 ? String.format(" + a batch of %d every %d s", options.batchSize(),
