@@ -5,7 +5,6 @@ import dev.sluice.devstack.faults.TcpProxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 
 /**
  * The worker's way to PostgreSQL and Redis during a chaos run: a {@link TcpProxy} in front of each, which the run cuts
@@ -65,7 +64,7 @@ final class DependencyProxies implements AutoCloseable {
 
     /** {@code redis://:secret@cache:6380/2} through port 40002 on this host. */
     static String redisUrlVia(String redisUrl, int port) {
-        return onLocalPort(URI.create(redisUrl), port).toString();
+        return onLocalPort(URI.create(redisUrl), port);
     }
 
     static InetSocketAddress target(URI uri, int defaultPort) {
@@ -85,13 +84,15 @@ final class DependencyProxies implements AutoCloseable {
         return uri;
     }
 
-    private static URI onLocalPort(URI uri, int port) {
-        try {
-            return new URI(uri.getScheme(), uri.getRawUserInfo(), "127.0.0.1", port, uri.getRawPath(),
-                    uri.getRawQuery(), uri.getRawFragment());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("cannot point " + uri.getScheme() + " at port " + port, e);
-        }
+    /** The same URI with 127.0.0.1:{@code port} as its host and port; every other part stays as written. */
+    private static String onLocalPort(URI uri, int port) {
+        // assembled from the raw parts: URI's multi-argument constructors would encode an escaped '%' once more
+        return uri.getScheme() + "://"
+                + (uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@")
+                + "127.0.0.1:" + port
+                + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                + (uri.getRawFragment() == null ? "" : "#" + uri.getRawFragment());
     }
 
     @Override
