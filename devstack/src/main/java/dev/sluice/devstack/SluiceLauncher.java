@@ -5,6 +5,7 @@ import dev.sluice.api.ApiApplication;
 import dev.sluice.devstack.bench.DrainBenchmark;
 import dev.sluice.devstack.bench.MemoryBenchmark;
 import dev.sluice.devstack.bench.SubmitBenchmark;
+import dev.sluice.devstack.chaos.ChaosCommand;
 import dev.sluice.devstack.ops.DeadLetterCommand;
 import dev.sluice.devstack.simulator.SimulatorMain;
 import dev.sluice.devstack.standalone.SluiceStack;
@@ -26,6 +27,8 @@ public final class SluiceLauncher {
               bench        pour jobs into a running Sluice and print figures (bench --help)
               bench drain  drain at the upstream's limits with 1 and 3 worker JVMs, naive baseline, capacity, cache
               bench memory one worker JVM drains 100,000 jobs; heap after GC, threads, sockets, db connections sampled
+              chaos        its own stack under steady load, faults one after another, then a table of what became
+                           of the jobs (chaos --help)
               dlq          list or replay dead-lettered jobs through the admin API (dlq list | dlq replay <id>... | --all)
             """;
 
@@ -45,6 +48,7 @@ public final class SluiceLauncher {
             case "worker" -> WorkerApplication.main(rest);
             case "simulator" -> SimulatorMain.main(rest);
             case "dlq" -> DeadLetterCommand.main(rest);
+            case "chaos" -> ChaosCommand.main(rest);
             case "bench" -> {
                 if (rest.length > 0 && "drain".equals(rest[0])) {
                     DrainBenchmark.main(Arrays.copyOfRange(rest, 1, rest.length));

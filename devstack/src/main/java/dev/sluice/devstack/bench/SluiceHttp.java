@@ -13,13 +13,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** The few calls of Sluice's api that the benchmark makes, over one shared HTTP/1.1 client. */
-final class SluiceHttp {
+/** The few calls of Sluice's api that the benchmarks and {@code ./sluice chaos} make, over one shared HTTP/1.1 client. */
+public final class SluiceHttp {
 
     /** An HTTP answer; {@code body} is null when it was empty or not JSON. */
-    record Reply(int status, JsonNode body) {
+    public record Reply(int status, JsonNode body) {
 
-        boolean isAccepted() {
+        public boolean isAccepted() {
             return status == 202;
         }
 
@@ -28,7 +28,7 @@ final class SluiceHttp {
         }
 
         /** The problem's {@code detail} (or {@code title}) for printing, or empty. */
-        String problem() {
+        public String problem() {
             if (body == null) {
                 return "";
             }
@@ -48,19 +48,19 @@ final class SluiceHttp {
     private final ApiKey apiKey;
     private final JsonMapper json;
 
-    SluiceHttp(HttpClient client, URI baseUrl, ApiKey apiKey, JsonMapper json) {
+    public SluiceHttp(HttpClient client, URI baseUrl, ApiKey apiKey, JsonMapper json) {
         this.client = client;
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.json = json;
     }
 
-    Reply submit(byte[] job) throws IOException, InterruptedException {
+    public Reply submit(byte[] job) throws IOException, InterruptedException {
         return send(post("/v1/jobs", job, SUBMIT_TIMEOUT));
     }
 
     /** {@code batch} is a serialised {@code {"jobs":[...]}}. */
-    Reply submitBatch(byte[] batch) throws IOException, InterruptedException {
+    public Reply submitBatch(byte[] batch) throws IOException, InterruptedException {
         return send(post("/v1/jobs/batch", batch, BATCH_TIMEOUT));
     }
 

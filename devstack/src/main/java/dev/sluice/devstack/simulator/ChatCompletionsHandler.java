@@ -66,11 +66,11 @@ final class ChatCompletionsHandler implements HttpHandler {
     }
 
     private void answer(HttpExchange exchange, ChatVerdict.Answered answered, long receivedAt) {
+        String clientRequestId = exchange.getRequestHeaders().getFirst(CLIENT_REQUEST_ID);
         if (answered.stalled()) {
-            stats.record(StatsCounters.Outcome.STALLED);
+            stats.recordStalled(clientRequestId);
             log.debug("chat request stalls for {}", answered.delay());
         }
-        String clientRequestId = exchange.getRequestHeaders().getFirst(CLIENT_REQUEST_ID);
         String key = ApiKeys.bearerKey(exchange.getRequestHeaders().getFirst("Authorization"));
         later(exchange, answered.delay(), () -> {
             stats.recordSucceededFor(key);

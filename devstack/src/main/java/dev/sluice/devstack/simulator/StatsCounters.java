@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,11 +14,14 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The live counters behind {@link SimulatorStats}. Client request ids are remembered as 64-bit hashes, at most
  * {@value #MAX_REMEMBERED_CLIENT_REQUEST_IDS} of them (about 150 MB at the cap); beyond that new ids are no longer
- * remembered, so duplicates among them go uncounted. A run of a million jobs stays well inside the cap.
+ * remembered, so duplicates among them go uncounted. A run of a million jobs stays well inside the cap. The ids of
+ * duplicated and of stalled calls, which are few, are also kept as text (at most
+ * {@value #MAX_NAMED_CLIENT_REQUEST_IDS} each), so a test can tell which jobs they were.
  */
 final class StatsCounters {
 
     static final int MAX_REMEMBERED_CLIENT_REQUEST_IDS = 2_000_000;
+    static final int MAX_NAMED_CLIENT_REQUEST_IDS = 100_000;
 
     enum Outcome { RATE_LIMITED, QUOTA_EXHAUSTED, UNAUTHORIZED, BAD_REQUEST, NOT_FOUND, SERVER_ERROR, DROPPED,
         STALLED, OVERLOADED }
@@ -32,6 +36,8 @@ final class StatsCounters {
     private final LongAdder duplicatePaidCalls = new LongAdder();
     private final Map<String, LongAdder> succeededByKey = new ConcurrentHashMap<>();
     private final Set<Long> answeredClientRequestIds = ConcurrentHashMap.newKeySet();
+    private final Map<String, LongAdder> duplicatePaidCallsById = new ConcurrentHashMap<>();
+    private final Set<String> stalledClientRequestIds = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Instant> firstSucceededAt = new AtomicReference<>();
     private final AtomicReference<Instant> lastSucceededAt = new AtomicReference<>();
 
@@ -48,6 +54,14 @@ final class StatsCounters {
 
     void record(Outcome outcome) {
         outcomes.get(outcome).increment();
+    }
+
+    /** Counts a stalled call; {@code clientRequestId} may be null when the client sent none. */
+    void recordStalled(String clientRequestId) {
+        record(Outcome.STALLED);
+        if (clientRequestId != null && stalledClientRequestIds.size() < MAX_NAMED_CLIENT_REQUEST_IDS) {
+            stalledClientRequestIds.add(clientRequestId);
+        }
     }
 
     /** Counts an error answer by its status and type, the way a client would classify it. */
@@ -89,11 +103,29 @@ final class StatsCounters {
         }
         Long id = fingerprint(clientRequestId);
         if (answeredClientRequestIds.contains(id)) {
-            duplicatePaidCalls.increment();
+            recordDuplicate(clientRequestId);
         } else if (answeredClientRequestIds.size() < MAX_REMEMBERED_CLIENT_REQUEST_IDS
                 && !answeredClientRequestIds.add(id)) {
-            duplicatePaidCalls.increment();
+            recordDuplicate(clientRequestId);
         }
+    }
+
+    private void recordDuplicate(String clientRequestId) {
+        duplicatePaidCalls.increment();
+        if (duplicatePaidCallsById.containsKey(clientRequestId)
+                || duplicatePaidCallsById.size() < MAX_NAMED_CLIENT_REQUEST_IDS) {
+            duplicatePaidCallsById.computeIfAbsent(clientRequestId, ignored -> new LongAdder()).increment();
+        }
+    }
+
+    Map<String, Long> duplicatePaidCallsById() {
+        Map<String, Long> copy = new HashMap<>();
+        duplicatePaidCallsById.forEach((id, count) -> copy.put(id, count.sum()));
+        return copy;
+    }
+
+    Set<String> stalledClientRequestIds() {
+        return Set.copyOf(stalledClientRequestIds);
     }
 
     SimulatorStats snapshot() {
@@ -115,6 +147,8 @@ final class StatsCounters {
         duplicatePaidCalls.reset();
         succeededByKey.clear();
         answeredClientRequestIds.clear();
+        duplicatePaidCallsById.clear();
+        stalledClientRequestIds.clear();
         firstSucceededAt.set(null);
         lastSucceededAt.set(null);
     }

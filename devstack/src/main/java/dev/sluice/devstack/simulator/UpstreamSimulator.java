@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -92,6 +94,19 @@ public final class UpstreamSimulator implements AutoCloseable {
     /** 200 answers given to calls with this bearer key (keys never leave the process: no endpoint shows them). */
     public long succeededFor(String key) {
         return stats.succeededFor(key);
+    }
+
+    /**
+     * Paid calls beyond the first, by {@code X-Client-Request-Id} (Sluice sends the job id), for every id that had
+     * any: which jobs {@link SimulatorStats#duplicatePaidCalls()} counts.
+     */
+    public Map<String, Long> duplicatePaidCallsByClientRequestId() {
+        return stats.duplicatePaidCallsById();
+    }
+
+    /** The {@code X-Client-Request-Id} of every stalled call since start or the last reset. */
+    public Set<String> stalledClientRequestIds() {
+        return stats.stalledClientRequestIds();
     }
 
     public void resetStats() {

@@ -89,6 +89,11 @@ public final class WorkerProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** The worker's own HTTP port on 127.0.0.1: {@code /ready}, {@code /actuator/metrics/...}. */
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -99,7 +104,7 @@ public final class WorkerProcess implements AutoCloseable {
             throw new IllegalStateException("worker " + pid() + " exited with " + process.exitValue() + "; see "
                     + logFile);
         }
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(baseUrl().resolve("/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
         try {
             return HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;

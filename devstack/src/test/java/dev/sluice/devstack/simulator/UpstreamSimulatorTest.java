@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,6 +122,17 @@ class UpstreamSimulatorTest {
 
         assertThat(simulator.stats().distinctClientRequestIds()).isEqualTo(2);
         assertThat(simulator.stats().duplicatePaidCalls()).isEqualTo(1);
+        assertThat(simulator.duplicatePaidCallsByClientRequestId()).containsExactly(Map.entry("job_same", 1L));
+    }
+
+    @Test
+    void namesTheClientRequestIdsOfStalledCalls() throws Exception {
+        simulator.behaviour().setStallRate(1.0).setStallDuration(Duration.ofMillis(10));
+
+        chat(KEY, "job_stalled", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+
+        assertThat(simulator.stats().stalled()).isEqualTo(1);
+        assertThat(simulator.stalledClientRequestIds()).containsExactly("job_stalled");
     }
 
     @Test

@@ -168,7 +168,8 @@ public class JobProcessor {
                 JobLogContext.run(job, () -> log.warn("circuit for {} is open: sending the job to its fallback model {}",
                         job.model(), outgoing.model()));
             }
-            CompletableFuture<Outcome> outcome = upstream.send(outgoing, progress.owned()).thenApply(result -> {
+            BooleanSupplier maySend = () -> circuits.maySend(progress.admission());
+            CompletableFuture<Outcome> outcome = upstream.send(outgoing, progress.owned(), maySend).thenApply(result -> {
                 if (result instanceof MeteredUpstream.Result.Abandoned) {
                     circuits.release(progress.admission());
                     return null; // not sent: the new owner of the partition runs the job
@@ -176,6 +177,13 @@ public class JobProcessor {
                 if (result instanceof MeteredUpstream.Result.TooLarge tooLarge) {
                     circuits.release(progress.admission());
                     return tooLargeOutcome(outgoing, tooLarge);
+                }
+                if (result instanceof MeteredUpstream.Result.Withheld) {
+                    // its circuit opened while it waited: not sent, and apply() queues it again without a failed
+                    // attempt, like a call that failed while the circuit is open
+                    circuits.release(progress.admission());
+                    return new Outcome.Retry("circuit_open", "not sent: the circuit for " + outgoing.model()
+                            + " opened while the job waited to be sent", null);
                 }
                 if (result instanceof MeteredUpstream.Result.NotServed notServed) {
                     circuits.release(progress.admission());

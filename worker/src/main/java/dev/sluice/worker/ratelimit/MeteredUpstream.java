@@ -45,6 +45,10 @@ public class MeteredUpstream {
         /** While it waited for budget, the job's partition went to another worker: it was not sent from here. */
         record Abandoned(Call call) implements Result {
         }
+
+        /** The budget admitted the call, but by then it was no longer to be sent (its circuit had opened). */
+        record Withheld(Call call) implements Result {
+        }
     }
 
     private final UpstreamTargets targets;
@@ -64,11 +68,15 @@ public class MeteredUpstream {
     }
 
     public CompletableFuture<Result> send(JobSubmitted job) {
-        return send(job, () -> true);
+        return send(job, () -> true, () -> true);
     }
 
-    /** {@code stillOwned} is asked once budget is granted, right before the call: false abandons the job here. */
-    public CompletableFuture<Result> send(JobSubmitted job, BooleanSupplier stillOwned) {
+    /**
+     * Waits for the job's budget, then sends it if, at that moment, this worker still owns the job's partition
+     * ({@code stillOwned}) and its circuit still lets it go ({@code maySend}). The budget spent on a call not made is
+     * not given back; it refills.
+     */
+    public CompletableFuture<Result> send(JobSubmitted job, BooleanSupplier stillOwned, BooleanSupplier maySend) {
         Optional<UpstreamTarget> routed = route(job.model());
         if (routed.isEmpty()) {
             return CompletableFuture.completedFuture(new Result.NotServed(job.model()));
@@ -84,6 +92,9 @@ public class MeteredUpstream {
             if (!stillOwned.getAsBoolean()) {
                 // the budget taken stays spent (a call's worth at most): cheaper than paying the upstream twice
                 return CompletableFuture.completedFuture(new Result.Abandoned(call));
+            }
+            if (!maySend.getAsBoolean()) {
+                return CompletableFuture.completedFuture(new Result.Withheld(call));
             }
             return target.client().complete(job).thenApply(reply -> {
                 learnFrom(call, reply);

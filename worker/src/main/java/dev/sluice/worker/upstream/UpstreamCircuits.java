@@ -35,8 +35,11 @@ public class UpstreamCircuits implements ReadinessDetail {
     /** Longer than any trial call can take (the upstream timeout is 60 s by default). */
     private static final java.time.Duration TRIAL_BOUND = java.time.Duration.ofMinutes(3);
 
-    /** Leave to send one call for {@code model} (the job's own, or its fallback), to be reported back once. */
-    public record Admission(String model, boolean fallback, CircuitBreaker breaker, long startedNanos) {
+    /**
+     * Leave to send one call for {@code model} (the job's own, or its fallback), to be reported back once. {@code trial}:
+     * given while the circuit was not closed, so this is the one call that tests the upstream.
+     */
+    public record Admission(String model, boolean fallback, CircuitBreaker breaker, long startedNanos, boolean trial) {
     }
 
     /** The error Resilience4j records for a failed call; the job's own error is logged and stored elsewhere. */
@@ -89,7 +92,7 @@ public class UpstreamCircuits implements ReadinessDetail {
         CircuitBreaker own = breaker(model);
         if (own.tryAcquirePermission()) {
             admitted.incrementAndGet();
-            admission.complete(new Admission(model, false, own, System.nanoTime()));
+            admission.complete(new Admission(model, false, own, System.nanoTime(), isTrial(own)));
             return;
         }
         String fallback = fallbacks.get(model);
@@ -97,7 +100,7 @@ public class UpstreamCircuits implements ReadinessDetail {
             CircuitBreaker other = breaker(fallback);
             if (other.tryAcquirePermission()) {
                 admitted.incrementAndGet();
-                admission.complete(new Admission(fallback, true, other, System.nanoTime()));
+                admission.complete(new Admission(fallback, true, other, System.nanoTime(), isTrial(other)));
                 return;
             }
         }
@@ -107,6 +110,20 @@ public class UpstreamCircuits implements ReadinessDetail {
             waiters.computeIfAbsent(fallback, ignored -> new ConcurrentLinkedQueue<>()).add(wake);
         }
         wake.thenRun(() -> tryAdmit(model, admission));
+    }
+
+    /**
+     * Whether an admitted call may still go out now. A job is admitted before it is marked running and waits for its
+     * budget, and those steps can take a while behind a backlog. If the circuit opened meanwhile, only the trial may
+     * be sent: without this check every job admitted before the outage still hit the upstream once it was down
+     * (found by ./sluice chaos: about 280 calls went into a 5 s outage after the circuit had opened).
+     */
+    public boolean maySend(Admission admission) {
+        return admission.trial() || admission.breaker().getState() == CircuitBreaker.State.CLOSED;
+    }
+
+    private static boolean isTrial(CircuitBreaker breaker) {
+        return breaker.getState() != CircuitBreaker.State.CLOSED;
     }
 
     /** The call's outcome: a Retry (5xx, timeout, reset, bad body) is a failure, anything else shows the upstream up. */
