@@ -60,8 +60,7 @@ public class DeadLetterReplay {
             JobSubmitted job = again.get().toSubmitted();
             ProducerRecord<String, JobSubmitted> record = new ProducerRecord<>(Topics.forJob(job.batchId() != null),
                     job.jobId().toString(), job);
-            record.headers().add(Headers.JOB_ID, job.jobId().toString().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(Headers.TENANT_ID, job.tenantId().toString().getBytes(StandardCharsets.UTF_8));
+            Headers.stamp(record.headers(), job);
             record.headers().add(Headers.REPUBLISHED, "replay".getBytes(StandardCharsets.UTF_8));
             try {
                 kafka.send(record).get(properties.kafkaAckTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -12,7 +12,6 @@ import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
 import dev.sluice.common.messaging.Headers;
 import dev.sluice.common.messaging.Topics;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -109,8 +108,7 @@ public class JobIntake {
             for (JobSubmitted job : jobs) {
                 ProducerRecord<String, JobSubmitted> record =
                         new ProducerRecord<>(Topics.forJob(job.batchId() != null), job.jobId().toString(), job);
-                record.headers().add(Headers.JOB_ID, job.jobId().toString().getBytes(StandardCharsets.UTF_8));
-                record.headers().add(Headers.TENANT_ID, job.tenantId().toString().getBytes(StandardCharsets.UTF_8));
+                Headers.stamp(record.headers(), job);
                 acks.add(kafka.send(record));
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))

@@ -45,13 +45,7 @@ class UpstreamTargetsIT {
 
     @AfterAll
     static void endWorkerJvms() throws InterruptedException {
-        try {
-            if (workers != null) {
-                workers.close();
-            }
-        } finally {
-            simulator.behaviour().resetToDefaults();
-        }
+        WorkerJvms.endAndHealTheUpstream(workers);
     }
 
     @Test

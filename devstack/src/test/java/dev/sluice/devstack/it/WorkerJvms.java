@@ -85,4 +85,15 @@ final class WorkerJvms implements AutoCloseable {
             TestStack.get().startWorker();
         }
     }
+
+    /** For {@code @AfterAll}: ends the JVMs (if they were started) and puts the simulator back to its defaults. */
+    static void endAndHealTheUpstream(WorkerJvms workers) throws InterruptedException {
+        try {
+            if (workers != null) {
+                workers.close();
+            }
+        } finally {
+            TestStack.simulator().behaviour().resetToDefaults();
+        }
+    }
 }

@@ -43,13 +43,7 @@ class WorkerKillIT {
 
     @AfterAll
     static void endWorkerJvms() throws InterruptedException {
-        try {
-            if (workers != null) {
-                workers.close();
-            }
-        } finally {
-            TestStack.simulator().behaviour().resetToDefaults();
-        }
+        WorkerJvms.endAndHealTheUpstream(workers);
     }
 
     @Test

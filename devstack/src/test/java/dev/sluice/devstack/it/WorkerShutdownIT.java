@@ -40,13 +40,7 @@ class WorkerShutdownIT {
 
     @AfterAll
     static void endWorkerJvms() throws InterruptedException {
-        try {
-            if (workers != null) {
-                workers.close();
-            }
-        } finally {
-            TestStack.simulator().behaviour().resetToDefaults();
-        }
+        WorkerJvms.endAndHealTheUpstream(workers);
     }
 
     @Test

@@ -121,8 +121,7 @@ public class RetryScheduler implements SmartLifecycle {
             String topic = Topics.forJob(job.batchId() != null);
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
                     job.jobId().toString().getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, job));
-            record.headers().add(Headers.JOB_ID, job.jobId().toString().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(Headers.TENANT_ID, job.tenantId().toString().getBytes(StandardCharsets.UTF_8));
+            Headers.stamp(record.headers(), job);
             record.headers().add(Headers.REPUBLISHED, "retry".getBytes(StandardCharsets.UTF_8));
             acks.add(kafka.send(record));
         }
