@@ -1,7 +1,6 @@
 package dev.sluice.devstack.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -112,13 +111,19 @@ class TcpProxyTest {
     }
 
     @Test
-    void closingStopsListening() {
+    void closingStopsListening() throws IOException {
         int port = proxy.port();
 
         proxy.close();
 
-        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
-                .isInstanceOf(ConnectException.class);
+        // refused; or, rarely, Linux "self-connects" a client whose ephemeral source port equals the freed port,
+        // which is not a listener either (this flaked once in CI)
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            assertThat(socket.getLocalPort()).as("nothing but a self-connection reaches a closed proxy's port")
+                    .isEqualTo(port);
+        } catch (ConnectException refused) {
+            assertThat(refused).hasMessageContaining("refused");
+        }
     }
 
     private Socket connect() throws IOException {
