@@ -14,44 +14,16 @@ import java.util.UUID;
 /**
  * Every job state change is a guarded update: it names the status it expects (and, for results,
  * the attempt it belongs to), and returns the number of rows it changed. Zero means someone else
- * got there first; the caller decides what that means.
+ * got there first; the caller decides what that means. The worker's per-job updates (running, result, retry) are
+ * in {@link JobTransitions}, bound by hand because they run twice per job.
  */
 @RegisterConstructorMapper(JobRecord.class)
 @RegisterConstructorMapper(StatusCount.class)
 @RegisterConstructorMapper(StoredJob.class)
-@RegisterConstructorMapper(JobStart.class)
 public interface JobDao {
 
     @SqlBatch
     void insertQueued(@BindMethods List<NewJobRow> jobs);
-
-    /** For a job that reached Kafka but whose row did not commit (the API died in between). */
-    @SqlUpdate
-    int insertIfAbsent(@BindMethods NewJobRow job);
-
-    /**
-     * queued → running, or a takeover of a running job whose worker died; a job past its deadline ends expired
-     * instead. Empty when the job is in no state to run (cancelled, waiting, finished).
-     */
-    @SqlQuery
-    Optional<JobStart> markRunning(@Bind("id") UUID id);
-
-    /** Another upstream call for a running job; fenced on the attempt the caller holds. */
-    @SqlQuery
-    Optional<Integer> recordAttempt(@Bind("id") UUID id, @Bind("attempt") int attempt);
-
-    @SqlUpdate
-    int markSucceeded(@Bind("id") UUID id, @Bind("attempt") int attempt, @Bind("result") String resultJson);
-
-    /** {@code entry} is the failed attempt's history entry (JSON object). */
-    @SqlUpdate
-    int markFailed(@Bind("id") UUID id, @Bind("attempt") int attempt, @Bind("error") String errorJson,
-                   @Bind("entry") String entry);
-
-    /** running → waiting: the next attempt is due after {@code delayMillis}; fenced on the attempt. */
-    @SqlUpdate
-    int scheduleRetry(@Bind("id") UUID id, @Bind("attempt") int attempt, @Bind("delayMillis") long delayMillis,
-                      @Bind("entry") String entry);
 
     /** Waiting jobs whose next attempt is due, locked (skip locked) for the caller's transaction. */
     @SqlQuery
@@ -86,8 +58,4 @@ public interface JobDao {
 
     @SqlQuery
     List<JobRecord> findPageInBatch(@Bind("batchId") UUID batchId, @Bind("afterId") UUID afterId, @Bind("limit") int limit);
-
-    /** Back to queued (the upstream key is paused), only by the worker holding the current attempt. */
-    @SqlUpdate
-    int requeue(UUID id, int attempt);
 }

@@ -19,30 +19,45 @@ public final class JobSubmittedSerde {
         }
     }
 
-    /** Used by the worker on raw bytes, so that a poison record can be dead-lettered with its reason. */
+    /**
+     * Used by the worker on raw bytes, so that a poison record can be dead-lettered with its reason. Read in one pass
+     * (it runs for every job); only a record that does not read is parsed again, to say why.
+     */
     public static JobSubmitted read(byte[] bytes) {
         if (bytes == null) {
             throw new UnreadableRecordException("the record has no value");
         }
+        JobSubmitted job;
+        try {
+            job = SluiceJson.mapper().readValue(bytes, JobSubmitted.class);
+        } catch (RuntimeException e) {
+            throw whyUnreadable(bytes, e);
+        }
+        if (job == null || job.schemaVersion() != JobSubmitted.CURRENT_SCHEMA_VERSION) {
+            throw whyUnreadable(bytes, null);
+        }
+        return job;
+    }
+
+    private static UnreadableRecordException whyUnreadable(byte[] bytes, RuntimeException failure) {
         JsonNode tree;
         try {
             tree = SluiceJson.mapper().readTree(bytes);
         } catch (RuntimeException e) {
-            throw new UnreadableRecordException("the record is not JSON: " + e.getMessage(), e);
+            return new UnreadableRecordException("the record is not JSON: " + e.getMessage(), e);
         }
         // the version first: a record from a newer Sluice is named as such, not as a broken job
         JsonNode version = tree == null ? null : tree.get("schema_version");
         if (version == null || !version.isIntegralNumber() || version.asInt() != JobSubmitted.CURRENT_SCHEMA_VERSION) {
-            throw new UnreadableRecordException("unknown schema version " + version + " (this worker reads "
-                    + JobSubmitted.CURRENT_SCHEMA_VERSION + ")");
+            return unknownVersion(version);
         }
-        JobSubmitted job;
-        try {
-            job = SluiceJson.mapper().treeToValue(tree, JobSubmitted.class);
-        } catch (RuntimeException e) {
-            throw new UnreadableRecordException("the record is not a JobSubmitted: " + e.getMessage(), e);
-        }
-        return job;
+        return failure == null ? new UnreadableRecordException("the record is not a JobSubmitted")
+                : new UnreadableRecordException("the record is not a JobSubmitted: " + failure.getMessage(), failure);
+    }
+
+    private static UnreadableRecordException unknownVersion(Object version) {
+        return new UnreadableRecordException("unknown schema version " + version + " (this worker reads "
+                + JobSubmitted.CURRENT_SCHEMA_VERSION + ")");
     }
 
     public static class JobSubmittedDeserializer implements Deserializer<JobSubmitted> {

@@ -2,6 +2,7 @@ package dev.sluice.worker.jobs;
 
 import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobStart;
+import dev.sluice.common.jobs.JobTransitions;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
 import dev.sluice.common.json.SluiceJson;
@@ -16,6 +17,7 @@ import dev.sluice.worker.cache.Lookup;
 import dev.sluice.worker.cache.ResponseCache;
 import dev.sluice.worker.ratelimit.MeteredUpstream;
 import dev.sluice.worker.ratelimit.TokenEstimate;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +69,7 @@ public class JobProcessor {
     }
 
     private final Jdbi jdbi;
+    private final JobTransitions transitions = new JobTransitions();
     private final MeteredUpstream upstream;
     private final ResponseCache cache;
     private final UpstreamTargets targets;
@@ -129,19 +132,21 @@ public class JobProcessor {
 
     /** Marks the job running; empty when it must not run (cancelled, finished, waiting for a retry, or just expired). */
     private Optional<JobStart> start(JobSubmitted job) {
-        return jdbi.inTransaction(handle -> {
-            JobDao jobs = handle.attach(JobDao.class);
-            Optional<JobStart> start = jobs.markRunning(job.jobId().value());
+        UUID id = job.jobId().value();
+        // no transaction: each statement stands alone (one round trip each), and the common case is one statement
+        return jdbi.withHandle(handle -> {
+            Optional<JobStart> start = transitions.markRunning(handle, id);
             if (start.isEmpty()) {
                 // The api inserts the row, waits for Kafka's ack, then commits: a fast worker can hold the record
                 // while the row is uncommitted (invisible). insertIfAbsent waits for the api's transaction to end and
                 // recreates the row if it rolled back after Kafka took the record; then markRunning sees the row.
                 // A cancelled or finished job stays as it is.
-                jobs.insertIfAbsent(NewJobRow.of(job));
-                start = jobs.markRunning(job.jobId().value());
+                transitions.insertIfAbsent(handle, NewJobRow.of(job));
+                start = transitions.markRunning(handle, id);
             }
             if (start.isEmpty()) {
-                log.info("job is {}; not sending it upstream", jobs.findStatus(job.jobId().value()).orElse("gone"));
+                log.info("job is {}; not sending it upstream",
+                        handle.attach(JobDao.class).findStatus(id).orElse("gone"));
                 return Optional.empty();
             }
             if (start.get().expired()) {
@@ -158,8 +163,8 @@ public class JobProcessor {
         return cache.lookup(job).thenCompose(lookup -> {
             if (lookup instanceof Lookup.Hit hit) {
                 circuits.release(progress.admission());
-                return store(progress, "succeeded from the response cache", jobs -> jobs.markSucceeded(
-                        job.jobId().value(), progress.attempt(), json(JobResults.succeeded(hit.response(), true))))
+                return store(progress, "succeeded from the response cache", handle -> transitions.markSucceeded(
+                        handle, job.jobId().value(), progress.attempt(), json(JobResults.succeeded(hit.response(), true))))
                         .thenApply(stored -> Disposition.DONE);
             }
             Lookup.Flight flight = ((Lookup.Miss) lookup).flight();
@@ -237,13 +242,13 @@ public class JobProcessor {
                 JobResults.markFallback(result, job.model());
             }
             return store(progress, progress.admission().fallback() ? "succeeded on the fallback model" : "succeeded",
-                    jobs -> jobs.markSucceeded(id, progress.attempt(), json(result))).thenApply(stored -> Disposition.DONE);
+                    handle -> transitions.markSucceeded(handle, id, progress.attempt(), json(result))).thenApply(stored -> Disposition.DONE);
         }
         if (outcome instanceof Outcome.Fail fail) {
             JobLogContext.run(job, () -> log.warn("upstream refused the request with {} {}: {}",
                     fail.status(), fail.code(), fail.upstreamError()));
             Integer status = fail.status() == 0 ? null : fail.status();
-            return store(progress, "failed", jobs -> jobs.markFailed(id, progress.attempt(),
+            return store(progress, "failed", handle -> transitions.markFailed(handle, id, progress.attempt(),
                     json(JobResults.failed(fail.code(), fail.message(), status, fail.upstreamError(), progress.failedAttempts() + 1)),
                     json(JobResults.attempt(progress.attempt(), fail.code(), fail.message(), status))))
                     .thenApply(stored -> Disposition.DONE);
@@ -254,7 +259,7 @@ public class JobProcessor {
             JobLogContext.run(job, () -> log.warn("attempt failed with {} while the circuit for {} is open; the job "
                     + "waits for the upstream without counting a failed attempt: {}", retry.code(),
                     progress.admission().model(), retry.upstreamError()));
-            return inDatabase(job, () -> jdbi.withExtension(JobDao.class, jobs -> jobs.requeue(id, progress.attempt())))
+            return inDatabase(job, () -> jdbi.withHandle(handle -> transitions.requeue(handle, id, progress.attempt())))
                     .thenCompose(requeued -> requeued == 1 ? process(job, progress.owned()) : DONE);
         }
         if (outcome instanceof Outcome.Retry retry) {
@@ -263,7 +268,7 @@ public class JobProcessor {
             if (failed >= properties.maxAttempts()) {
                 JobLogContext.run(job, () -> log.warn("giving up after {} failed attempts, last: {} {} {}",
                         failed, retry.code(), retry.message(), retry.upstreamError()));
-                return store(progress, "failed", jobs -> jobs.markFailed(id, progress.attempt(),
+                return store(progress, "failed", handle -> transitions.markFailed(handle, id, progress.attempt(),
                         json(JobResults.failed(retry.code(), "gave up after " + failed + " failed attempts: " + retry.message(),
                                 null, retry.upstreamError(), failed)), entry))
                         .thenApply(stored -> stored
@@ -276,7 +281,7 @@ public class JobProcessor {
                     retry.code(), retry.message(), delay, retry.upstreamError()));
             // the wait is in the row (status waiting, a due time), not here: the record is done, the slot is free,
             // and a restart does not lose the wait; RetryScheduler puts the job back on Kafka when it is due
-            return store(progress, "waiting for its next attempt", jobs -> jobs.scheduleRetry(id, progress.attempt(),
+            return store(progress, "waiting for its next attempt", handle -> transitions.scheduleRetry(handle, id, progress.attempt(),
                     delay.toMillis(), entry)).thenApply(stored -> Disposition.DONE);
         }
         if (outcome instanceof Outcome.RateLimited limited) {
@@ -288,14 +293,14 @@ public class JobProcessor {
         Outcome.PauseKey pause = (Outcome.PauseKey) outcome;
         JobLogContext.run(job, () -> log.error("upstream key unusable ({} {}): the job goes back to queued until a key "
                 + "for its model works again; upstream said: {}", pause.status(), pause.code(), pause.upstreamError()));
-        return inDatabase(job, () -> jdbi.withExtension(JobDao.class, jobs -> jobs.requeue(job.jobId().value(),
+        return inDatabase(job, () -> jdbi.withHandle(handle -> transitions.requeue(handle, job.jobId().value(),
                 progress.attempt()))).thenCompose(requeued -> requeued == 1 ? process(job, progress.owned()) : DONE);
     }
 
     private CompletableFuture<Disposition> nextAttempt(Progress progress, int failedAttempts) {
         return circuits.admit(progress.job().model()).thenCompose(admission -> inDatabase(progress.job(),
-                        () -> jdbi.withExtension(JobDao.class,
-                                jobs -> jobs.recordAttempt(progress.job().jobId().value(), progress.attempt())))
+                        () -> jdbi.withHandle(handle -> transitions.recordAttempt(handle, progress.job().jobId().value(),
+                                progress.attempt())))
                 .thenCompose(attempt -> {
                     if (attempt.isEmpty()) {
                         circuits.release(admission);
@@ -307,9 +312,9 @@ public class JobProcessor {
     }
 
     /** Runs a guarded update; true when it changed the row (the attempt was still the job's current one). */
-    private CompletableFuture<Boolean> store(Progress progress, String state, Function<JobDao, Integer> update) {
+    private CompletableFuture<Boolean> store(Progress progress, String state, Function<Handle, Integer> update) {
         return inDatabase(progress.job(), () -> {
-            int rows = jdbi.withExtension(JobDao.class, update::apply);
+            int rows = jdbi.withHandle(update::apply);
             if (rows == 1) {
                 log.info("job {}", state);
             } else {

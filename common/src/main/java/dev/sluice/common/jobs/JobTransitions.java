@@ -1,0 +1,74 @@
+package dev.sluice.common.jobs;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The worker's guarded updates on a job, one statement each, on the caller's {@link Handle}: they run twice per
+ * job, so they are bound by hand. Attaching a SQL object ({@code handle.attach(JobDao.class)}) builds a handler for
+ * every method of the DAO on every call; with {@link JobDao}'s twenty methods that was half of the worker's
+ * allocations and the largest share of its CPU at a few hundred jobs per second. Like {@link JobDao}, every update
+ * names the status it expects and the attempt it belongs to, and returns the rows it changed: zero means someone
+ * else got there first. The SQL is in {@code JobTransitions/<method>.sql}, read once.
+ */
+public final class JobTransitions {
+
+    private static final RowMapper<JobStart> JOB_START = (row, context) ->
+            new JobStart(row.getString("status"), row.getInt("attempts"), row.getInt("failed_attempts"));
+
+    private final String insertIfAbsent = sql("insertIfAbsent");
+    private final String markRunning = sql("markRunning");
+    private final String recordAttempt = sql("recordAttempt");
+    private final String markSucceeded = sql("markSucceeded");
+    private final String markFailed = sql("markFailed");
+    private final String scheduleRetry = sql("scheduleRetry");
+    private final String requeue = sql("requeue");
+
+    /** For a job that reached Kafka but whose row did not commit (the API died in between). */
+    public int insertIfAbsent(Handle handle, NewJobRow job) {
+        return handle.createUpdate(insertIfAbsent).bindMethods(job).execute();
+    }
+
+    /**
+     * queued → running, or a takeover of a running job whose worker died; a job past its deadline ends expired
+     * instead. Empty when the job is in no state to run (cancelled, finished, or gone).
+     */
+    public Optional<JobStart> markRunning(Handle handle, UUID id) {
+        return handle.createQuery(markRunning).bind("id", id).map(JOB_START).findOne();
+    }
+
+    /** Another upstream call for a running job; fenced on the attempt the caller holds. */
+    public Optional<Integer> recordAttempt(Handle handle, UUID id, int attempt) {
+        return handle.createQuery(recordAttempt).bind("id", id).bind("attempt", attempt).mapTo(Integer.class).findOne();
+    }
+
+    public int markSucceeded(Handle handle, UUID id, int attempt, String resultJson) {
+        return handle.createUpdate(markSucceeded).bind("id", id).bind("attempt", attempt).bind("result", resultJson)
+                .execute();
+    }
+
+    /** {@code entry} is the failed attempt's history entry (JSON object). */
+    public int markFailed(Handle handle, UUID id, int attempt, String errorJson, String entry) {
+        return handle.createUpdate(markFailed).bind("id", id).bind("attempt", attempt).bind("error", errorJson)
+                .bind("entry", entry).execute();
+    }
+
+    /** running → waiting: the next attempt is due after {@code delayMillis}; fenced on the attempt. */
+    public int scheduleRetry(Handle handle, UUID id, int attempt, long delayMillis, String entry) {
+        return handle.createUpdate(scheduleRetry).bind("id", id).bind("attempt", attempt)
+                .bind("delayMillis", delayMillis).bind("entry", entry).execute();
+    }
+
+    /** Back to queued (the upstream key is paused, or the circuit is open), only by the current attempt's holder. */
+    public int requeue(Handle handle, UUID id, int attempt) {
+        return handle.createUpdate(requeue).bind("id", id).bind("attempt", attempt).execute();
+    }
+
+    private static String sql(String name) {
+        return ClasspathSqlLocator.removingComments().locate(JobTransitions.class, name);
+    }
+}
