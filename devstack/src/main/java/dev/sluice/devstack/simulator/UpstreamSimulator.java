@@ -29,6 +29,20 @@ public final class UpstreamSimulator implements AutoCloseable {
 
     public static final String ORGANIZATION = "org-sluice-simulator";
     private static final Logger log = LoggerFactory.getLogger(UpstreamSimulator.class);
+    /**
+     * The JDK server keeps at most 200 idle keep-alive connections by default and closes any beyond that the moment
+     * it goes idle, while the client still holds it in its pool: after a burst of a thousand calls, the next calls on
+     * those connections fail with "header parser received no bytes". Upstreams behind real load balancers keep idle
+     * connections far longer, so the simulator keeps as many as it has clients. Read once, when the JDK's server
+     * classes load, so it is set before the first server is created (unless set on the command line).
+     */
+    private static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
+
+    static {
+        if (System.getProperty(MAX_IDLE_CONNECTIONS) == null) {
+            System.setProperty(MAX_IDLE_CONNECTIONS, "16384");
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService handlers;
