@@ -39,6 +39,7 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private boolean cut;
     private boolean closed;
+    private volatile Thread acceptor;
 
     private TcpProxy(InetSocketAddress target, ServerSocket listener) {
         this.target = target;
@@ -58,6 +59,7 @@ public final class TcpProxy implements AutoCloseable {
         TcpProxy proxy = new TcpProxy(target, listener);
         Thread acceptor = new Thread(proxy::acceptUntilClosed, "tcp-proxy-" + proxy.port() + "-accept");
         acceptor.setDaemon(true);
+        proxy.acceptor = acceptor;
         acceptor.start();
         log.info("TCP proxy 127.0.0.1:{} -> {}", proxy.port(), target);
         return proxy;
@@ -112,7 +114,10 @@ public final class TcpProxy implements AutoCloseable {
         return refused.get();
     }
 
-    /** Stops listening and resets every open connection. */
+    /**
+     * Stops listening and resets every open connection. Returns once the port no longer accepts: closing a listener
+     * while a thread is blocked in {@code accept} leaves it listening until that thread wakes up and lets go.
+     */
     @Override
     public void close() {
         List<Link> open;
@@ -125,6 +130,11 @@ public final class TcpProxy implements AutoCloseable {
             listener.close();
         } catch (IOException e) {
             log.debug("closing the proxy's listener: {}", e.toString());
+        }
+        try {
+            acceptor.join(CONNECT_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         open.forEach(Link::reset);
     }
