@@ -74,6 +74,11 @@ public final class SluiceHttp {
         return send(get("/v1/batches/" + encoded(batchId) + query));
     }
 
+    /** A batch's counts by status, with a one-job page: a poll that costs the stack under test next to nothing. */
+    Reply getBatchCounts(String batchId) throws IOException, InterruptedException {
+        return send(get("/v1/batches/" + encoded(batchId) + "?limit=1"));
+    }
+
     /** Asks for a job that does not exist: any answer means Sluice is there, 401 or 403 that the key is not. */
     Reply probe() throws IOException, InterruptedException {
         return getJob("job_sluice_bench_probe");

@@ -38,6 +38,39 @@ class DrainOptionsTest {
     }
 
     @Test
+    void badValuesAreRefusedByName() {
+        assertThatThrownBy(() -> DrainOptions.parse(new String[]{"--capacity-jobs=lots"}))
+                .isInstanceOf(BenchArgumentException.class).hasMessage("--capacity-jobs must be a whole number, not 'lots'");
+        assertThatThrownBy(() -> DrainOptions.parse(new String[]{"--rpm=-5"}))
+                .isInstanceOf(BenchArgumentException.class).hasMessageContaining("--rpm must not be negative");
+        assertThatThrownBy(() -> DrainOptions.parse(new String[]{"--workers="}))
+                .isInstanceOf(BenchArgumentException.class).hasMessageContaining("--workers needs at least one value");
+        assertThatThrownBy(() -> DrainOptions.parse(new String[]{"capacity"}))
+                .isInstanceOf(BenchArgumentException.class).hasMessageContaining("expected --name=value");
+    }
+
+    @Test
+    void numbersKeepTheirOwnDefaultsWhenOthersAreSet() {
+        DrainOptions options = DrainOptions.parse(new String[]{"--capacity-warmup-jobs=0", "--capacity-jobs=500"});
+
+        assertThat(options.capacityWarmUpJobs()).isZero();
+        assertThat(options.capacityJobs()).isEqualTo(500);
+        assertThat(options.capacityLatencyMillis()).isEqualTo(1_000);
+        assertThat(options.capacityConcurrency()).isEqualTo(1_024);
+        assertThat(options.requestsPerMinute()).isEqualTo(3_000);
+        assertThat(options.tokensPerMinute()).isEqualTo(300_000);
+        assertThat(options.maxWaitSeconds()).isEqualTo(600);
+    }
+
+    @Test
+    void helpIsAskedForWithEitherSpelling() {
+        assertThat(DrainOptions.wantsHelp(new String[]{"--help"})).isTrue();
+        assertThat(DrainOptions.wantsHelp(new String[]{"--rpm=5", "-h"})).isTrue();
+        assertThat(DrainOptions.wantsHelp(new String[]{"--rpm=5"})).isFalse();
+        assertThat(DrainOptions.USAGE).contains("--capacity-warmup-jobs");
+    }
+
+    @Test
     void rateLimitedLinesAreCountedInLogText() {
         assertThat(SluiceSideCounters.occurrences("a rate limited by the upstream b\nrate limited by the upstream",
                 "rate limited by the upstream")).isEqualTo(2);
