@@ -4,12 +4,18 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.jdbi.v3.core.mapper.RowMapper;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The worker's guarded updates on a job, one statement each, on the caller's {@link Handle}: they run twice per
- * job, so they are bound by hand. Attaching a SQL object ({@code handle.attach(JobDao.class)}) builds a handler for
+ * job, so they are bound by hand, and the two every job makes (running, succeeded) take many jobs at once. Attaching a SQL object ({@code handle.attach(JobDao.class)}) builds a handler for
  * every method of the DAO on every call; with {@link JobDao}'s twenty methods that was half of the worker's
  * allocations and the largest share of its CPU at a few hundred jobs per second. Like {@link JobDao}, every update
  * names the status it expects and the attempt it belongs to, and returns the rows it changed: zero means someone
@@ -35,10 +41,20 @@ public final class JobTransitions {
 
     /**
      * queued → running, or a takeover of a running job whose worker died; a job past its deadline ends expired
-     * instead. Empty when the job is in no state to run (cancelled, finished, or gone).
+     * instead. One statement for all of {@code ids} (distinct); a job in no state to run (cancelled, finished, or
+     * gone) is missing from the answer.
      */
+    public Map<UUID, JobStart> markRunning(Handle handle, Collection<UUID> ids) {
+        Map<UUID, JobStart> started = new HashMap<>();
+        handle.createQuery(markRunning).bind("ids", ids.toArray(UUID[]::new))
+                .map((row, context) -> Map.entry(row.getObject("id", UUID.class), JOB_START.map(row, context)))
+                .forEach(entry -> started.put(entry.getKey(), entry.getValue()));
+        return started;
+    }
+
+    /** {@link #markRunning(Handle, Collection)} for one job. */
     public Optional<JobStart> markRunning(Handle handle, UUID id) {
-        return handle.createQuery(markRunning).bind("id", id).map(JOB_START).findOne();
+        return Optional.ofNullable(markRunning(handle, List.of(id)).get(id));
     }
 
     /** Another upstream call for a running job; fenced on the attempt the caller holds. */
@@ -46,9 +62,20 @@ public final class JobTransitions {
         return handle.createQuery(recordAttempt).bind("id", id).bind("attempt", attempt).mapTo(Integer.class).findOne();
     }
 
-    public int markSucceeded(Handle handle, UUID id, int attempt, String resultJson) {
-        return handle.createUpdate(markSucceeded).bind("id", id).bind("attempt", attempt).bind("result", resultJson)
-                .execute();
+    /** A result to store: the job, the attempt it belongs to, the result as JSON. */
+    public record Success(UUID id, int attempt, String resultJson) {
+    }
+
+    /**
+     * Stores many results in one statement, each fenced on its own attempt; returns the ids it stored. The ids must
+     * be distinct.
+     */
+    public Set<UUID> markSucceeded(Handle handle, List<Success> results) {
+        return handle.createQuery(markSucceeded)
+                .bind("ids", results.stream().map(Success::id).toArray(UUID[]::new))
+                .bind("attempts", results.stream().map(Success::attempt).toArray(Integer[]::new))
+                .bind("results", results.stream().map(Success::resultJson).toArray(String[]::new))
+                .mapTo(UUID.class).collect(Collectors.toSet());
     }
 
     /** {@code entry} is the failed attempt's history entry (JSON object). */

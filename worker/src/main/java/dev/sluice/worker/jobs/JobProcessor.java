@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -69,7 +70,8 @@ public class JobProcessor {
     }
 
     private final Jdbi jdbi;
-    private final JobTransitions transitions = new JobTransitions();
+    private final JobTransitions transitions;
+    private final JobWrites writes;
     private final MeteredUpstream upstream;
     private final ResponseCache cache;
     private final UpstreamTargets targets;
@@ -80,10 +82,13 @@ public class JobProcessor {
     private final ScheduledExecutorService timer;
     private volatile boolean stopping;
 
-    public JobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, UpstreamTargets targets,
-                        UpstreamCircuits circuits, OutcomeClassifier classifier, WorkerProperties properties,
-                        Executor database, ScheduledExecutorService timer) {
+    public JobProcessor(Jdbi jdbi, JobTransitions transitions, JobWrites writes, MeteredUpstream upstream,
+                        ResponseCache cache, UpstreamTargets targets, UpstreamCircuits circuits,
+                        OutcomeClassifier classifier, WorkerProperties properties, Executor database,
+                        ScheduledExecutorService timer) {
         this.jdbi = jdbi;
+        this.transitions = transitions;
+        this.writes = writes;
         this.upstream = upstream;
         this.cache = cache;
         this.targets = targets;
@@ -114,7 +119,7 @@ public class JobProcessor {
                         JobLogContext.run(job, () -> log.info("partition moved to another worker; leaving the job to it"));
                         return DONE;
                     }
-                    return inDatabase(job, () -> start(job)).thenCompose(start -> {
+                    return start(job).thenCompose(start -> {
                         if (start.isEmpty()) {
                             circuits.release(admission);
                             return DONE;
@@ -130,32 +135,46 @@ public class JobProcessor {
         stopping = true;
     }
 
-    /** Marks the job running; empty when it must not run (cancelled, finished, waiting for a retry, or just expired). */
-    private Optional<JobStart> start(JobSubmitted job) {
+    /**
+     * Marks the job running (grouped with other jobs' starts); empty when it must not run (cancelled, finished,
+     * waiting for a retry, or just expired).
+     */
+    private CompletableFuture<Optional<JobStart>> start(JobSubmitted job) {
+        return retrying(job, () -> writes.markRunning(job.jobId().value()))
+                .thenCompose(start -> start.isPresent() ? CompletableFuture.completedFuture(start)
+                        : inDatabase(job, () -> startWithoutItsRow(job)))
+                .thenApply(start -> JobLogContext.call(job, () -> runnable(job, start)));
+    }
+
+    /**
+     * The api inserts the row, waits for Kafka's ack, then commits: a fast worker can hold the record while the row
+     * is uncommitted (invisible). insertIfAbsent waits for the api's transaction to end and recreates the row if it
+     * rolled back after Kafka took the record; then markRunning sees the row. A cancelled or finished job stays as
+     * it is.
+     */
+    private Optional<JobStart> startWithoutItsRow(JobSubmitted job) {
         UUID id = job.jobId().value();
-        // no transaction: each statement stands alone (one round trip each), and the common case is one statement
         return jdbi.withHandle(handle -> {
+            transitions.insertIfAbsent(handle, NewJobRow.of(job));
             Optional<JobStart> start = transitions.markRunning(handle, id);
-            if (start.isEmpty()) {
-                // The api inserts the row, waits for Kafka's ack, then commits: a fast worker can hold the record
-                // while the row is uncommitted (invisible). insertIfAbsent waits for the api's transaction to end and
-                // recreates the row if it rolled back after Kafka took the record; then markRunning sees the row.
-                // A cancelled or finished job stays as it is.
-                transitions.insertIfAbsent(handle, NewJobRow.of(job));
-                start = transitions.markRunning(handle, id);
-            }
             if (start.isEmpty()) {
                 log.info("job is {}; not sending it upstream",
                         handle.attach(JobDao.class).findStatus(id).orElse("gone"));
-                return Optional.empty();
             }
-            if (start.get().expired()) {
-                log.warn("job expired: its deadline {} passed before it was sent", job.deadline());
-                return Optional.empty();
-            }
-            log.info("job running, attempt {}", start.get().attempts());
             return start;
         });
+    }
+
+    private static Optional<JobStart> runnable(JobSubmitted job, Optional<JobStart> start) {
+        if (start.isEmpty()) {
+            return start;
+        }
+        if (start.get().expired()) {
+            log.warn("job expired: its deadline {} passed before it was sent", job.deadline());
+            return Optional.empty();
+        }
+        log.info("job running, attempt {}", start.get().attempts());
+        return start;
     }
 
     private CompletableFuture<Disposition> callUpstream(Progress progress) {
@@ -163,9 +182,8 @@ public class JobProcessor {
         return cache.lookup(job).thenCompose(lookup -> {
             if (lookup instanceof Lookup.Hit hit) {
                 circuits.release(progress.admission());
-                return store(progress, "succeeded from the response cache", handle -> transitions.markSucceeded(
-                        handle, job.jobId().value(), progress.attempt(), json(JobResults.succeeded(hit.response(), true))))
-                        .thenApply(stored -> Disposition.DONE);
+                return storeSuccess(progress, "succeeded from the response cache",
+                        JobResults.succeeded(hit.response(), true)).thenApply(stored -> Disposition.DONE);
             }
             Lookup.Flight flight = ((Lookup.Miss) lookup).flight();
             JobSubmitted outgoing = progress.outgoing();
@@ -241,8 +259,8 @@ public class JobProcessor {
             if (progress.admission().fallback()) {
                 JobResults.markFallback(result, job.model());
             }
-            return store(progress, progress.admission().fallback() ? "succeeded on the fallback model" : "succeeded",
-                    handle -> transitions.markSucceeded(handle, id, progress.attempt(), json(result))).thenApply(stored -> Disposition.DONE);
+            return storeSuccess(progress, progress.admission().fallback() ? "succeeded on the fallback model" : "succeeded",
+                    result).thenApply(stored -> Disposition.DONE);
         }
         if (outcome instanceof Outcome.Fail fail) {
             JobLogContext.run(job, () -> log.warn("upstream refused the request with {} {}: {}",
@@ -313,43 +331,71 @@ public class JobProcessor {
 
     /** Runs a guarded update; true when it changed the row (the attempt was still the job's current one). */
     private CompletableFuture<Boolean> store(Progress progress, String state, Function<Handle, Integer> update) {
-        return inDatabase(progress.job(), () -> {
-            int rows = jdbi.withHandle(update::apply);
-            if (rows == 1) {
-                log.info("job {}", state);
-            } else {
-                log.info("job result not stored: attempt {} is no longer the job's current attempt (cancelled or taken over)",
-                        progress.attempt());
-            }
-            return rows == 1;
+        return logStored(progress, state, inDatabase(progress.job(), () -> jdbi.withHandle(update::apply) == 1));
+    }
+
+    /** Stores a success, grouped with other jobs' results. */
+    private CompletableFuture<Boolean> storeSuccess(Progress progress, String state, ObjectNode result) {
+        String json = json(result);
+        return logStored(progress, state, retrying(progress.job(),
+                () -> writes.markSucceeded(progress.job().jobId().value(), progress.attempt(), json)));
+    }
+
+    private static CompletableFuture<Boolean> logStored(Progress progress, String state, CompletableFuture<Boolean> write) {
+        return write.thenApply(stored -> {
+            JobLogContext.run(progress.job(), () -> {
+                if (stored) {
+                    log.info("job {}", state);
+                } else {
+                    log.info("job result not stored: attempt {} is no longer the job's current attempt (cancelled or "
+                            + "taken over)", progress.attempt());
+                }
+            });
+            return stored;
         });
     }
 
     /** Runs a database step on the database pool; on failure retries with back-off until it works or the worker stops. */
     private <T> CompletableFuture<T> inDatabase(JobSubmitted job, Supplier<T> step) {
+        return retrying(job, () -> CompletableFuture.supplyAsync(() -> JobLogContext.call(job, step), database));
+    }
+
+    /** Retries a database write that completes exceptionally, with back-off, until it works or the worker stops. */
+    private <T> CompletableFuture<T> retrying(JobSubmitted job, Supplier<CompletableFuture<T>> write) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        attemptInDatabase(job, step, result, 1);
+        attempt(job, write, result, 1);
         return result;
     }
 
-    private <T> void attemptInDatabase(JobSubmitted job, Supplier<T> step, CompletableFuture<T> result, int tries) {
+    private <T> void attempt(JobSubmitted job, Supplier<CompletableFuture<T>> write, CompletableFuture<T> result,
+                             int tries) {
+        CompletableFuture<T> attempt;
         try {
-            database.execute(() -> {
-                try {
-                    result.complete(JobLogContext.call(job, step));
-                } catch (RuntimeException e) {
-                    if (stopping) {
-                        result.completeExceptionally(e);
-                        return;
-                    }
-                    Duration delay = Duration.ofMillis(Math.min(30_000, 250L << Math.min(tries, 7)));
-                    JobLogContext.run(job, () -> log.warn("database step failed (try {}), retrying in {}: {}", tries, delay, e.toString()));
-                    timer.schedule(() -> attemptInDatabase(job, step, result, tries + 1), delay.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            });
+            attempt = write.get();
         } catch (RuntimeException rejected) {
             result.completeExceptionally(rejected);
+            return;
         }
+        attempt.whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (stopping || !(cause instanceof RuntimeException)) {
+                result.completeExceptionally(cause);
+                return;
+            }
+            Duration delay = Duration.ofMillis(Math.min(30_000, 250L << Math.min(tries, 7)));
+            JobLogContext.run(job, () -> log.warn("database step failed (try {}), retrying in {}: {}", tries, delay,
+                    cause.toString()));
+            try {
+                timer.schedule(() -> attempt(job, write, result, tries + 1), delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RuntimeException rejected) {
+                result.completeExceptionally(rejected);
+            }
+        });
     }
 
     /** Exponential back-off with jitter: base × 2^(n-1), capped, then a random 50–100 % of it. */

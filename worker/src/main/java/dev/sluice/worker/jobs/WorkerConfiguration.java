@@ -20,6 +20,7 @@ import org.redisson.api.RedissonClient;
 import dev.sluice.worker.upstream.UpstreamClient;
 import dev.sluice.worker.upstream.UpstreamKey;
 import dev.sluice.worker.upstream.UpstreamProperties;
+import dev.sluice.common.jobs.JobTransitions;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.context.annotation.Bean;
@@ -118,11 +119,23 @@ class WorkerConfiguration {
     }
 
     @Bean
-    JobProcessor jobProcessor(Jdbi jdbi, MeteredUpstream upstream, ResponseCache cache, UpstreamTargets targets,
-                              UpstreamCircuits circuits, WorkerProperties properties, ExecutorService databaseExecutor,
+    JobTransitions jobTransitions() {
+        return new JobTransitions();
+    }
+
+    /** Closed after the listeners stopped (they depend on it through the processor): what is waiting gets written. */
+    @Bean(destroyMethod = "close")
+    JobWrites jobWrites(Jdbi jdbi, JobTransitions transitions, WorkerProperties properties) {
+        return new JobWrites(jdbi, transitions, properties.writeThreads(), properties.writeGroupSize());
+    }
+
+    @Bean
+    JobProcessor jobProcessor(Jdbi jdbi, JobTransitions transitions, JobWrites writes, MeteredUpstream upstream,
+                              ResponseCache cache, UpstreamTargets targets, UpstreamCircuits circuits,
+                              WorkerProperties properties, ExecutorService databaseExecutor,
                               ScheduledExecutorService workerTimer) {
-        return new JobProcessor(jdbi, upstream, cache, targets, circuits, new OutcomeClassifier(), properties,
-                databaseExecutor, workerTimer);
+        return new JobProcessor(jdbi, transitions, writes, upstream, cache, targets, circuits, new OutcomeClassifier(),
+                properties, databaseExecutor, workerTimer);
     }
 
     /**

@@ -31,7 +31,7 @@ public record UpstreamProperties(@NotBlank String name,
                                  @NotNull Duration timeout,
                                  @NotNull Duration connectTimeout,
                                  List<String> models,
-                                 @Valid List<Target> targets) {
+                                 List<@Valid Target> targets) {
 
     /** One more key or deployment; limits of 0 take sluice.ratelimit's (or learn them from the headers). */
     public record Target(@NotBlank String name,

@@ -1,4 +1,4 @@
--- queued → running (or a takeover of a running job whose worker died); a job past its deadline ends expired instead.
+-- Many jobs at once (ids), each: queued → running (or a takeover of a running job whose worker died); a job past its deadline ends expired instead.
 -- 'waiting' is taken too: the retry scheduler locks the row, publishes the record and commits 'queued'; a worker that
 -- gets the record before that commit must wait on the row lock (only rows matching the where clause are waited on),
 -- then sees 'queued'. A stale record of a waiting job (redelivered after a crash) just runs the retry early.
@@ -13,5 +13,5 @@ set status = case when deadline <= now() then 'expired' else 'running' end,
                                 'failed_attempts', failed_attempts, 'last_error', history -> -1)
         else error end,
     updated_at = now()
-where id = :id and status in ('queued', 'running', 'waiting')
-returning status, attempts, failed_attempts
+where id = any(:ids) and status in ('queued', 'running', 'waiting')
+returning id, status, attempts, failed_attempts

@@ -1,0 +1,130 @@
+package dev.sluice.worker.jobs;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Group commit for one kind of small write: callers hand in an item and get its own result; a few writer threads each
+ * take whatever is waiting (up to {@code groupSize}) and write it in one statement. Nothing waits on a timer: alone, an
+ * item is written at once; under load, items pile up while a group is written and go together in the next, so one
+ * round trip and one commit serve many jobs. A group never holds two items with the same key (a later one waits for
+ * the next group), so each write sees the one before it. If a group's write fails, each of its items is written on
+ * its own, so one bad item fails only its own caller. The queue is bounded by the jobs in flight, which are.
+ *
+ * @param <I> what a caller hands in
+ * @param <O> what the caller gets back for it
+ */
+final class GroupCommit<I, O> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+    private static final long POLL_MILLIS = 100;
+
+    private record Pending<I, O>(I item, CompletableFuture<O> done) {
+    }
+
+    private final String name;
+    private final int groupSize;
+    private final Function<I, ?> key;
+    /** Writes a group of items with distinct keys; returns their results in the same order. */
+    private final Function<List<I>, List<O>> write;
+    private final BlockingQueue<Pending<I, O>> waiting = new LinkedBlockingQueue<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean open = true;
+
+    GroupCommit(String name, int writerThreads, int groupSize, Function<I, ?> key, Function<List<I>, List<O>> write) {
+        this.name = name;
+        this.groupSize = groupSize;
+        this.key = key;
+        this.write = write;
+        for (int index = 0; index < writerThreads; index++) {
+            Thread writer = new Thread(this::writeGroups, "sluice-" + name + "-" + index);
+            writer.setDaemon(true);
+            writer.start();
+            writers.add(writer);
+        }
+    }
+
+    /** Completes with the item's result once its group is written, or exceptionally if its write failed. */
+    CompletableFuture<O> submit(I item) {
+        Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
+        if (!open) {
+            pending.done().completeExceptionally(new IllegalStateException(name + " is closed"));
+            return pending.done();
+        }
+        waiting.add(pending);
+        return pending.done();
+    }
+
+    /** Writes what is waiting, then stops the writers. */
+    @Override
+    public void close() {
+        open = false;
+        for (Thread writer : writers) {
+            try {
+                writer.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void writeGroups() {
+        Deque<Pending<I, O>> later = new ArrayDeque<>();
+        while (open || !waiting.isEmpty() || !later.isEmpty()) {
+            try {
+                List<Pending<I, O>> taken = new ArrayList<>(later);
+                later.clear();
+                if (taken.isEmpty()) {
+                    Pending<I, O> first = waiting.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    taken.add(first);
+                }
+                waiting.drainTo(taken, Math.max(0, groupSize - taken.size()));
+                List<Pending<I, O>> group = new ArrayList<>(taken.size());
+                Set<Object> keys = new HashSet<>();
+                for (Pending<I, O> pending : taken) {
+                    (keys.add(key.apply(pending.item())) ? group : later).add(pending);
+                }
+                write(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("{}: a writer failed outside a write; it goes on", name, e); // never: write() catches
+            }
+        }
+    }
+
+    private void write(List<Pending<I, O>> group) {
+        List<O> results;
+        try {
+            results = write.apply(group.stream().map(Pending::item).toList());
+        } catch (RuntimeException e) {
+            if (group.size() == 1) {
+                group.get(0).done().completeExceptionally(e);
+                return;
+            }
+            log.warn("{}: a group of {} failed ({}); writing each on its own", name, group.size(), e.toString());
+            group.forEach(pending -> write(List.of(pending)));
+            return;
+        }
+        for (int index = 0; index < group.size(); index++) {
+            group.get(index).done().complete(results.get(index));
+        }
+    }
+}
