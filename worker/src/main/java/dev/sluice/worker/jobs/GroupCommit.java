@@ -21,7 +21,8 @@ import java.util.function.Function;
  * item is written at once; under load, items pile up while a group is written and go together in the next, so one
  * round trip and one commit serve many jobs. A group never holds two items with the same key (a later one waits for
  * the next group), so each write sees the one before it. If a group's write fails, each of its items is written on
- * its own, so one bad item fails only its own caller. The queue is bounded by the jobs in flight, which are.
+ * its own, so one bad item fails only its own caller. The queue needs no bound of its own: it never holds more than
+ * the jobs in flight, which the listeners bound.
  *
  * @param <I> what a caller hands in
  * @param <O> what the caller gets back for it
@@ -67,7 +68,7 @@ final class GroupCommit<I, O> implements AutoCloseable {
         return pending.done();
     }
 
-    /** Writes what is waiting, then stops the writers. */
+    /** Writes what is waiting, then stops the writers; an item that slipped in after them fails. */
     @Override
     public void close() {
         open = false;
@@ -76,9 +77,12 @@ final class GroupCommit<I, O> implements AutoCloseable {
                 writer.join(TimeUnit.SECONDS.toMillis(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        List<Pending<I, O>> left = new ArrayList<>();
+        waiting.drainTo(left);
+        left.forEach(pending -> pending.done().completeExceptionally(new IllegalStateException(name + " is closed")));
     }
 
     private void writeGroups() {
