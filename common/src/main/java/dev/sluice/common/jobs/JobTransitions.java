@@ -14,12 +14,13 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The worker's guarded updates on a job, one statement each, on the caller's {@link Handle}: they run twice per
- * job, so they are bound by hand, and the two every job makes (running, succeeded) take many jobs at once. Attaching a SQL object ({@code handle.attach(JobDao.class)}) builds a handler for
- * every method of the DAO on every call; with {@link JobDao}'s twenty methods that was half of the worker's
- * allocations and the largest share of its CPU at a few hundred jobs per second. Like {@link JobDao}, every update
- * names the status it expects and the attempt it belongs to, and returns the rows it changed: zero means someone
- * else got there first. The SQL is in {@code JobTransitions/<method>.sql}, read once.
+ * The worker's guarded updates on a job, one statement each, on the caller's {@link Handle}. They run for every job,
+ * so they are bound by hand, and the two every job makes (running, succeeded) take many jobs at once. Attaching a
+ * SQL object ({@code handle.attach(JobDao.class)}) builds a handler for every method of the DAO on every call; with
+ * the eighteen methods {@link JobDao} had then, that was half of the worker's allocations and the largest share of
+ * its CPU at a few hundred jobs per second. Like {@link JobDao}, every update names the status it expects and the
+ * attempt it belongs to, and returns what it changed: nothing means someone else got there first. The SQL is in
+ * {@code JobTransitions/<method>.sql}, read once.
  */
 public final class JobTransitions {
 
