@@ -56,18 +56,12 @@ class BatchController {
                      Instant createdAt, JobPage jobs) {
     }
 
-    private final JobSubmitter submitter;
-    private final BatchRequestParser parser;
+    private final BatchIntake intake;
     private final Jdbi jdbi;
-    private final ApiProperties properties;
-    private final JsonMapper json;
 
-    BatchController(JobSubmitter submitter, Jdbi jdbi, ApiProperties properties, JsonMapper json) {
-        this.submitter = submitter;
-        this.parser = new BatchRequestParser(new JobRequestValidator(properties.maxTokensCap()), properties.maxBatchJobs());
+    BatchController(BatchIntake intake, Jdbi jdbi) {
+        this.intake = intake;
         this.jdbi = jdbi;
-        this.properties = properties;
-        this.json = json;
     }
 
     /** 202 for a new batch; 200 with the same answer when the Idempotency-Key already stands for this request. */
@@ -75,14 +69,8 @@ class BatchController {
     ResponseEntity<BatchAcceptedView> submit(HttpServletRequest request, HttpServletResponse response) throws IOException {
         TenantId tenant = AuthenticatedTenant.of(request);
         Optional<IdempotencyKey> key = IdempotencyKey.of(request);
-        JsonNode body = RequestBodies.readJson(request.getInputStream(), request.getContentLengthLong(),
-                properties.maxBatchBodySize().toBytes(), json);
-        BatchRequestParser.Parsed parsed = parser.parse(body);
-        BatchRequestParser.BatchDraft batch = parsed.batch().orElseThrow(() -> Problems.invalidRequest(parsed.problems()));
-        Optional<IdempotentRequest> idempotency =
-                key.map(value -> IdempotentRequest.of(tenant, value, JobSubmitter.BATCH_ENDPOINT, body));
-        JobSubmitter.AcceptedBatch accepted = submitter.submitBatch(tenant, batch.jobs(), batch.metadata(),
-                batch.webhookUrl(), idempotency);
+        JobSubmitter.AcceptedBatch accepted = intake.accept(tenant, request.getInputStream(),
+                request.getContentLengthLong(), key);
         String id = accepted.batchId().toString();
         CorrelationFilter.correlateWith(id, response);
         if (accepted.replayed()) {

@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
  * What makes two submits "the same request" for an Idempotency-Key: the endpoint, and the parsed JSON body written
  * again with the keys of every object sorted and no insignificant whitespace. Key order and formatting therefore do
  * not matter; every value, array order and the endpoint do. Values are compared as parsed ({@code 1} and {@code 1.0}
- * differ). The body is streamed into the digest, so even a 256 MB batch is never held twice.
+ * differ). The body is streamed into the digest; a batch is hashed entry by entry as it is read
+ * ({@code BatchIntake}), so it is never held whole.
  */
 public final class CanonicalBody {
 
@@ -32,6 +33,21 @@ public final class CanonicalBody {
         MessageDigest digest = newDigest();
         digest.update((endpoint + "\n").getBytes(StandardCharsets.UTF_8));
         write(body, new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Adds the canonical form of {@code node} to {@code digest}: for bodies hashed piece by piece, like a batch. */
+    public static void update(MessageDigest digest, JsonNode node) {
+        write(node, new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+    }
+
+    public static MessageDigest digestFor(String endpoint) {
+        MessageDigest digest = newDigest();
+        digest.update((endpoint + "\n").getBytes(StandardCharsets.UTF_8));
+        return digest;
+    }
+
+    public static String hex(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }
 

@@ -17,6 +17,10 @@ public record IdempotentRequest(TenantId tenant, IdempotencyKey key, String requ
     }
 
     /** {@code endpoint} tells a single submit from a batch, so one key cannot stand for both. */
+    public static IdempotentRequest of(TenantId tenant, IdempotencyKey key, String requestHash) {
+        return new IdempotentRequest(tenant, key, requestHash);
+    }
+
     public static IdempotentRequest of(TenantId tenant, IdempotencyKey key, String endpoint, JsonNode body) {
         return new IdempotentRequest(tenant, key, CanonicalBody.sha256(endpoint, body));
     }

@@ -43,9 +43,10 @@ class JobController {
     private final ApiProperties properties;
     private final JsonMapper json;
 
-    JobController(JobSubmitter submitter, Jdbi jdbi, ApiProperties properties, JsonMapper json) {
+    JobController(JobSubmitter submitter, JobRequestValidator validator, Jdbi jdbi, ApiProperties properties,
+                  JsonMapper json) {
         this.submitter = submitter;
-        this.validator = new JobRequestValidator(properties.maxTokensCap());
+        this.validator = validator;
         this.jdbi = jdbi;
         this.properties = properties;
         this.json = json;
@@ -60,7 +61,7 @@ class JobController {
                 properties.maxBodySize().toBytes(), json);
         JobRequestValidator.Validated validated = validator.validate(body, "", false);
         if (!validated.isValid()) {
-            throw Problems.invalidRequest(validated.problems());
+            throw Problems.invalidRequest(validated.found());
         }
         Optional<IdempotentRequest> idempotency =
                 key.map(value -> IdempotentRequest.of(tenant, value, JobSubmitter.JOBS_ENDPOINT, body));

@@ -1,6 +1,7 @@
 package dev.sluice.api.jobs;
 
 import dev.sluice.api.problems.FieldProblem;
+import dev.sluice.api.problems.FieldProblems;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,51 +28,69 @@ public final class JobRequestValidator {
             "deadline", "completion_window");
     private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,6})([smh])");
 
-    private final int maxTokensCap;
+    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@+-]*");
 
+    private final JobLimits limits;
+    private final ServedModels models;
+
+    public JobRequestValidator(JobLimits limits, ServedModels models) {
+        this.limits = limits;
+        this.models = models;
+    }
+
+    /** With default caps and any well-formed model name: for tests and tools. */
     public JobRequestValidator(int maxTokensCap) {
-        this.maxTokensCap = maxTokensCap;
+        this(JobLimits.defaults(maxTokensCap), ServedModels.ANY);
     }
 
     /** The outcome: a draft when {@code problems} is empty. */
-    public record Validated(JobDraft draft, List<FieldProblem> problems) {
+    public record Validated(JobDraft draft, FieldProblems found) {
         public boolean isValid() {
-            return problems.isEmpty();
+            return found.isEmpty();
+        }
+
+        public List<FieldProblem> problems() {
+            return found.list();
         }
     }
 
     public Validated validate(JsonNode body, String path, boolean customIdAllowed) {
-        List<FieldProblem> problems = new ArrayList<>();
+        FieldProblems problems = new FieldProblems();
         if (body == null || !body.isObject()) {
-            problems.add(new FieldProblem(path.isEmpty() ? "$" : path, "must be a JSON object"));
+            problems.add(path.isEmpty() ? "$" : path, "must be a JSON object");
             return new Validated(null, problems);
         }
         String prefix = path.isEmpty() ? "" : path + ".";
+        NulCharacters.check(body, path.isEmpty() ? "$" : path, problems);
+        if (!problems.isEmpty()) {
+            return new Validated(null, problems);
+        }
         checkModel(body.get("model"), prefix, problems);
         checkMessages(body.get("messages"), prefix, problems);
         checkTokenCap(body, "max_tokens", prefix, problems);
         checkTokenCap(body, "max_completion_tokens", prefix, problems);
         checkNumber(body, "temperature", 0, 2, prefix, problems);
         checkNumber(body, "top_p", 0, 1, prefix, problems);
-        checkInteger(body, "n", 1, 128, prefix, problems);
+        checkInteger(body, "n", 1, limits.maxN(), prefix, problems);
         JsonNode stream = body.get("stream");
         if (stream != null && !stream.isNull()) {
             if (!stream.isBoolean()) {
-                problems.add(new FieldProblem(prefix + "stream", "must be a boolean"));
+                problems.add(prefix + "stream", "must be a boolean");
             } else if (stream.booleanValue()) {
-                problems.add(new FieldProblem(prefix + "stream",
-                        "streaming is not supported: Sluice is asynchronous; omit stream or set it to false and poll the job"));
+                problems.add(prefix + "stream",
+                        "streaming is not supported: Sluice is asynchronous; omit stream or set it to false and poll the job");
             }
         }
         Map<String, String> metadata = checkMetadata(body.get("metadata"), prefix, problems);
-        String webhookUrl = checkWebhookUrl(body.get("webhook_url"), prefix, problems);
+        String webhookUrl = checkWebhookUrl(body.get("webhook_url"), prefix, problems, limits.maxWebhookUrlLength());
         String customId = null;
         JsonNode customIdNode = body.get("custom_id");
         if (customIdNode != null && !customIdNode.isNull()) {
             if (!customIdAllowed) {
-                problems.add(new FieldProblem(prefix + "custom_id", "is only allowed on jobs inside a batch"));
-            } else if (!customIdNode.isString() || customIdNode.stringValue().isEmpty() || customIdNode.stringValue().length() > 512) {
-                problems.add(new FieldProblem(prefix + "custom_id", "must be a string of 1 to 512 characters"));
+                problems.add(prefix + "custom_id", "is only allowed on jobs inside a batch");
+            } else if (!customIdNode.isString() || customIdNode.stringValue().isEmpty()
+                    || customIdNode.stringValue().length() > limits.maxCustomIdLength()) {
+                problems.add(prefix + "custom_id", "must be a string of 1 to " + limits.maxCustomIdLength() + " characters");
             } else {
                 customId = customIdNode.stringValue();
             }
@@ -81,7 +99,7 @@ public final class JobRequestValidator {
         JsonNode cacheNode = body.get("cache");
         if (cacheNode != null && !cacheNode.isNull()) {
             if (!cacheNode.isBoolean()) {
-                problems.add(new FieldProblem(prefix + "cache", "must be a boolean (false skips the response cache)"));
+                problems.add(prefix + "cache", "must be a boolean (false skips the response cache)");
             } else {
                 cache = cacheNode.booleanValue();
             }
@@ -96,13 +114,13 @@ public final class JobRequestValidator {
     }
 
     /** {@code deadline} (RFC 3339 time) or {@code completion_window} ("90s", "30m", "24h"), not both; at most 7 days. */
-    private static Deadline checkDeadline(JsonNode body, String prefix, List<FieldProblem> problems) {
+    private static Deadline checkDeadline(JsonNode body, String prefix, FieldProblems problems) {
         JsonNode at = body.get("deadline");
         JsonNode window = body.get("completion_window");
         boolean hasAt = at != null && !at.isNull();
         boolean hasWindow = window != null && !window.isNull();
         if (hasAt && hasWindow) {
-            problems.add(new FieldProblem(prefix + "deadline", "give either deadline or completion_window, not both"));
+            problems.add(prefix + "deadline", "give either deadline or completion_window, not both");
             return null;
         }
         if (hasAt) {
@@ -114,11 +132,11 @@ public final class JobRequestValidator {
             }
             Instant now = Instant.now();
             if (instant == null) {
-                problems.add(new FieldProblem(prefix + "deadline", "must be an RFC 3339 time with an offset, like 2026-11-24T12:00:00Z"));
+                problems.add(prefix + "deadline", "must be an RFC 3339 time with an offset, like 2026-11-24T12:00:00Z");
             } else if (!instant.isAfter(now)) {
-                problems.add(new FieldProblem(prefix + "deadline", "is in the past"));
+                problems.add(prefix + "deadline", "is in the past");
             } else if (instant.isAfter(now.plus(Deadline.LONGEST_WINDOW))) {
-                problems.add(new FieldProblem(prefix + "deadline", "must be at most 7 days ahead"));
+                problems.add(prefix + "deadline", "must be at most 7 days ahead");
             } else {
                 return new Deadline(instant, null);
             }
@@ -127,7 +145,7 @@ public final class JobRequestValidator {
         if (hasWindow) {
             Matcher matcher = window.isString() ? WINDOW.matcher(window.stringValue()) : null;
             if (matcher == null || !matcher.matches()) {
-                problems.add(new FieldProblem(prefix + "completion_window", "must be a duration like \"90s\", \"30m\" or \"24h\""));
+                problems.add(prefix + "completion_window", "must be a duration like \"90s\", \"30m\" or \"24h\"");
                 return null;
             }
             long amount = Long.parseLong(matcher.group(1));
@@ -137,7 +155,7 @@ public final class JobRequestValidator {
                 default -> Duration.ofHours(amount);
             };
             if (duration.compareTo(Deadline.LONGEST_WINDOW) > 0) {
-                problems.add(new FieldProblem(prefix + "completion_window", "must be at most 7 days (168h)"));
+                problems.add(prefix + "completion_window", "must be at most 7 days (168h)");
                 return null;
             }
             return new Deadline(null, duration);
@@ -145,26 +163,43 @@ public final class JobRequestValidator {
         return Deadline.DEFAULT;
     }
 
-    private static void checkModel(JsonNode model, String prefix, List<FieldProblem> problems) {
+    /**
+     * At most {@code maxModelLength} characters from the set OpenAI's names (fine-tuned ones too) use, and a model the
+     * configured upstream serves: every distinct name costs the workers state, so unknown ones stop here.
+     */
+    private void checkModel(JsonNode model, String prefix, FieldProblems problems) {
+        String field = prefix + "model";
         if (model == null || model.isNull()) {
-            problems.add(new FieldProblem(prefix + "model", "is required"));
+            problems.add(field, "is required");
         } else if (!model.isString() || model.stringValue().isBlank()) {
-            problems.add(new FieldProblem(prefix + "model", "must be a non-empty string"));
+            problems.add(field, "must be a non-empty string");
+        } else if (model.stringValue().length() > limits.maxModelLength()) {
+            problems.add(field, "must be at most " + limits.maxModelLength() + " characters");
+        } else if (!MODEL.matcher(model.stringValue()).matches()) {
+            problems.add(field, "'" + FieldProblems.echo(model.stringValue())
+                    + "' is not a model name: use letters, digits and . _ : / @ + -");
+        } else {
+            models.refusal(model.stringValue()).ifPresent(reason -> problems.add(field, reason));
         }
     }
 
-    private static void checkMessages(JsonNode messages, String prefix, List<FieldProblem> problems) {
+    private void checkMessages(JsonNode messages, String prefix, FieldProblems problems) {
         String field = prefix + "messages";
         if (messages == null || messages.isNull()) {
-            problems.add(new FieldProblem(field, "is required"));
+            problems.add(field, "is required");
             return;
         }
         if (!messages.isArray()) {
-            problems.add(new FieldProblem(field, "must be an array of messages"));
+            problems.add(field, "must be an array of messages");
             return;
         }
         if (messages.isEmpty()) {
-            problems.add(new FieldProblem(field, "must contain at least one message"));
+            problems.add(field, "must contain at least one message");
+            return;
+        }
+        if (messages.size() > limits.maxMessages()) {
+            problems.add(field, "holds " + messages.size() + " messages; at most " + limits.maxMessages()
+                    + " are allowed (SLUICE_MAX_MESSAGES)");
             return;
         }
         for (int i = 0; i < messages.size(); i++) {
@@ -172,33 +207,33 @@ public final class JobRequestValidator {
         }
     }
 
-    private static void checkMessage(JsonNode message, String field, List<FieldProblem> problems) {
+    private static void checkMessage(JsonNode message, String field, FieldProblems problems) {
         if (!message.isObject()) {
-            problems.add(new FieldProblem(field, "must be an object with role and content"));
+            problems.add(field, "must be an object with role and content");
             return;
         }
         JsonNode role = message.get("role");
         if (role == null || !role.isString()) {
-            problems.add(new FieldProblem(field + ".role", "is required: one of " + String.join(", ", sortedRoles())));
+            problems.add(field + ".role", "is required: one of " + String.join(", ", sortedRoles()));
             return;
         }
         if (!ROLES.contains(role.stringValue())) {
-            problems.add(new FieldProblem(field + ".role",
-                    "unknown role '" + role.stringValue() + "': use one of " + String.join(", ", sortedRoles())));
+            problems.add(field + ".role",
+                    "unknown role '" + FieldProblems.echo(role.stringValue()) + "': use one of " + String.join(", ", sortedRoles()));
             return;
         }
         JsonNode content = message.get("content");
         boolean hasContent = content != null && !content.isNull();
         boolean callsTools = message.hasNonNull("tool_calls") || message.hasNonNull("function_call");
         if (hasContent && !content.isString() && !content.isArray()) {
-            problems.add(new FieldProblem(field + ".content", "must be a string or an array of content parts"));
+            problems.add(field + ".content", "must be a string or an array of content parts");
         } else if (!hasContent && !("assistant".equals(role.stringValue()) && callsTools)) {
-            problems.add(new FieldProblem(field + ".content", "is required"));
+            problems.add(field + ".content", "is required");
         }
         if ("tool".equals(role.stringValue())) {
             JsonNode toolCallId = message.get("tool_call_id");
             if (toolCallId == null || !toolCallId.isString()) {
-                problems.add(new FieldProblem(field + ".tool_call_id", "is required for a tool message"));
+                problems.add(field + ".tool_call_id", "is required for a tool message");
             }
         }
     }
@@ -207,35 +242,35 @@ public final class JobRequestValidator {
         return ROLES.stream().sorted().toList();
     }
 
-    private void checkTokenCap(JsonNode body, String name, String prefix, List<FieldProblem> problems) {
+    private void checkTokenCap(JsonNode body, String name, String prefix, FieldProblems problems) {
         JsonNode value = body.get(name);
         if (value == null || value.isNull()) {
             return;
         }
         if (!value.isIntegralNumber() || value.longValue() < 1) {
-            problems.add(new FieldProblem(prefix + name, "must be a positive integer"));
-        } else if (value.longValue() > maxTokensCap) {
-            problems.add(new FieldProblem(prefix + name, "must be at most " + maxTokensCap + " (SLUICE_MAX_TOKENS_CAP)"));
+            problems.add(prefix + name, "must be a positive integer");
+        } else if (value.longValue() > limits.maxTokens()) {
+            problems.add(prefix + name, "must be at most " + limits.maxTokens() + " (SLUICE_MAX_TOKENS_CAP)");
         }
     }
 
-    private static void checkNumber(JsonNode body, String name, double min, double max, String prefix, List<FieldProblem> problems) {
+    private static void checkNumber(JsonNode body, String name, double min, double max, String prefix, FieldProblems problems) {
         JsonNode value = body.get(name);
         if (value == null || value.isNull()) {
             return;
         }
         if (!value.isNumber() || value.doubleValue() < min || value.doubleValue() > max) {
-            problems.add(new FieldProblem(prefix + name, "must be a number from " + fmt(min) + " to " + fmt(max)));
+            problems.add(prefix + name, "must be a number from " + fmt(min) + " to " + fmt(max));
         }
     }
 
-    private static void checkInteger(JsonNode body, String name, int min, int max, String prefix, List<FieldProblem> problems) {
+    private static void checkInteger(JsonNode body, String name, int min, int max, String prefix, FieldProblems problems) {
         JsonNode value = body.get(name);
         if (value == null || value.isNull()) {
             return;
         }
         if (!value.isIntegralNumber() || value.longValue() < min || value.longValue() > max) {
-            problems.add(new FieldProblem(prefix + name, "must be an integer from " + min + " to " + max));
+            problems.add(prefix + name, "must be an integer from " + min + " to " + max);
         }
     }
 
@@ -243,27 +278,30 @@ public final class JobRequestValidator {
         return number == Math.rint(number) ? String.valueOf((long) number) : String.valueOf(number);
     }
 
-    private static Map<String, String> checkMetadata(JsonNode metadata, String prefix, List<FieldProblem> problems) {
+    /** OpenAI's rules for metadata: at most 16 pairs, keys of at most 64 characters, string values of at most 512. */
+    public static Map<String, String> checkMetadata(JsonNode metadata, String prefix, FieldProblems problems) {
         Map<String, String> result = new LinkedHashMap<>();
         if (metadata == null || metadata.isNull()) {
             return result;
         }
         String field = prefix + "metadata";
         if (!metadata.isObject()) {
-            problems.add(new FieldProblem(field, "must be an object of string values"));
+            problems.add(field, "must be an object of string values");
             return result;
         }
-        if (metadata.size() > 16) {
-            problems.add(new FieldProblem(field, "may hold at most 16 pairs"));
+        if (metadata.size() > JobLimits.METADATA_PAIRS) {
+            problems.add(field, "holds " + metadata.size() + " pairs; at most " + JobLimits.METADATA_PAIRS + " are allowed");
+            return result;
         }
         for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
-            if (entry.getKey().length() > 64) {
-                problems.add(new FieldProblem(field + "." + entry.getKey(), "keys may be at most 64 characters"));
+            String entryField = field + "." + FieldProblems.echo(entry.getKey());
+            if (entry.getKey().length() > JobLimits.METADATA_KEY_LENGTH) {
+                problems.add(entryField, "keys may be at most " + JobLimits.METADATA_KEY_LENGTH + " characters");
             }
             if (!entry.getValue().isString()) {
-                problems.add(new FieldProblem(field + "." + entry.getKey(), "must be a string"));
-            } else if (entry.getValue().stringValue().length() > 512) {
-                problems.add(new FieldProblem(field + "." + entry.getKey(), "may be at most 512 characters"));
+                problems.add(entryField, "must be a string");
+            } else if (entry.getValue().stringValue().length() > JobLimits.METADATA_VALUE_LENGTH) {
+                problems.add(entryField, "may be at most " + JobLimits.METADATA_VALUE_LENGTH + " characters");
             } else {
                 result.put(entry.getKey(), entry.getValue().stringValue());
             }
@@ -271,24 +309,33 @@ public final class JobRequestValidator {
         return result;
     }
 
-    private static String checkWebhookUrl(JsonNode url, String prefix, List<FieldProblem> problems) {
+    /** An absolute http or https URL of at most {@code maxLength} characters, without userinfo. */
+    public static String checkWebhookUrl(JsonNode url, String prefix, FieldProblems problems, int maxLength) {
         if (url == null || url.isNull()) {
             return null;
         }
         String field = prefix + "webhook_url";
         if (!url.isString()) {
-            problems.add(new FieldProblem(field, "must be an http or https URL"));
+            problems.add(field, "must be an http or https URL");
+            return null;
+        }
+        if (url.stringValue().length() > maxLength) {
+            problems.add(field, "must be at most " + maxLength + " characters");
             return null;
         }
         try {
             URI uri = new URI(url.stringValue());
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                problems.add(new FieldProblem(field, "must be an absolute http or https URL"));
+                problems.add(field, "must be an absolute http or https URL");
+                return null;
+            }
+            if (uri.getRawUserInfo() != null) {
+                problems.add(field, "must not carry a user name or password (user:password@host)");
                 return null;
             }
             return uri.toString();
         } catch (Exception e) {
-            problems.add(new FieldProblem(field, "is not a valid URL"));
+            problems.add(field, "is not a valid URL");
             return null;
         }
     }

@@ -16,18 +16,19 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Group commit for single submits: concurrent {@code POST /v1/jobs} calls share one transaction, one multi-row insert
- * and one wait for Kafka's acks, instead of paying three database round trips and a Kafka round trip each. A few
- * writer threads each take whatever is waiting (up to {@code intake-group-size}), so while one group waits for Kafka
- * the next is being inserted. A caller returns only when its own group is accepted; if the group fails, every caller
- * in it gets the 503 and none of its jobs exists. The waiting queue is bounded: when it is full, the submit is refused
- * with 503 at once rather than piling up memory.
+ * Group commit for single submits: concurrent {@code POST /v1/jobs} calls share one transaction and one multi-row
+ * insert (jobs and their outbox rows) instead of paying the database round trips and a commit each. A few writer
+ * threads each take whatever is waiting (up to {@code intake-group-size}). A caller returns only when its own job is
+ * committed; if a group fails, its members are written one by one, so only a member that cannot be written fails,
+ * and none of its rows exists. The waiting queue is bounded: when it is full, the submit is refused with 503 at once
+ * rather than piling up memory.
  */
 @Component
 public class SubmitGroupCommit implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SubmitGroupCommit.class);
     private static final long POLL_MILLIS = 100;
+    private static final java.time.Duration WRITER_WAIT = java.time.Duration.ofSeconds(30);
 
     private record Pending(JobSubmitted job, CompletableFuture<Void> accepted) {
     }
@@ -51,12 +52,12 @@ public class SubmitGroupCommit implements SmartLifecycle {
         }
         Pending pending = new Pending(job, new CompletableFuture<>());
         if (!waiting.offer(pending)) {
-            throw Problems.unavailable("too many submits are waiting for Kafka; the job was not accepted, retry later",
+            throw Problems.unavailable("too many submits are waiting to be written; the job was not accepted, retry later",
                     null);
         }
         try {
-            // the writer's own Kafka timeout ends the wait first; this bound only guards against a lost writer
-            pending.accepted().get(properties.kafkaAckTimeout().toMillis() * 3, TimeUnit.MILLISECONDS);
+            // the database's own timeouts end the wait first; this bound only guards against a lost writer
+            pending.accepted().get(WRITER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -64,7 +65,7 @@ public class SubmitGroupCommit implements SmartLifecycle {
             throw Problems.unavailable("the job was not accepted: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Problems.unavailable("interrupted while waiting for Kafka; the job was not accepted", e);
+            throw Problems.unavailable("interrupted while the job was written; it was not accepted", e);
         } catch (TimeoutException e) {
             // the writer may still commit it: the caller can't know, exactly as with a lost connection
             throw Problems.unavailable("no answer from the intake writer in time; the job may or may not exist", e);
@@ -91,7 +92,7 @@ public class SubmitGroupCommit implements SmartLifecycle {
         running = false;
         for (Thread writer : writers) {
             try {
-                writer.join(properties.kafkaAckTimeout().toMillis() + 1_000);
+                writer.join(WRITER_WAIT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -131,14 +132,35 @@ public class SubmitGroupCommit implements SmartLifecycle {
         }
     }
 
+    /**
+     * One transaction for the group; if it fails, each member is tried alone, so a member that can never be written
+     * fails only its own caller. Catches everything, an Error too: a writer thread must not die.
+     */
     private void write(List<Pending> group) {
         try {
-            intake.accept(group.stream().map(Pending::job).toList(), null);
+            intake.accept(group.stream().map(Pending::job).toList());
             group.forEach(pending -> pending.accepted().complete(null));
-        } catch (RuntimeException e) {
-            log.warn("a group of {} submits was not accepted: {}", group.size(), e.toString());
-            group.forEach(pending -> pending.accepted().completeExceptionally(e));
+        } catch (Throwable groupFailure) {
+            if (group.size() == 1) {
+                fail(group.get(0), groupFailure);
+                return;
+            }
+            log.warn("a group of {} submits failed ({}); writing them one by one", group.size(), groupFailure.toString());
+            for (Pending pending : group) {
+                try {
+                    intake.accept(List.of(pending.job()));
+                    pending.accepted().complete(null);
+                } catch (Throwable failure) {
+                    fail(pending, failure);
+                }
+            }
         }
+    }
+
+    private static void fail(Pending pending, Throwable failure) {
+        log.warn("submit of job {} was not accepted: {}", pending.job().jobId(), failure.toString());
+        pending.accepted().completeExceptionally(failure instanceof RuntimeException ? failure
+                : Problems.unavailable("the job was not accepted; retry later", failure));
     }
 
     private void failWaiting() {

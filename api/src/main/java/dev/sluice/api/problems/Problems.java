@@ -43,6 +43,33 @@ public final class Problems {
         return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
     }
 
+    /** Like {@link #invalidRequest(List)}, with the count of every problem found, listed or not. */
+    public static ErrorResponseException invalidRequest(FieldProblems found) {
+        List<FieldProblem> errors = found.list();
+        String detail = found.total() == 1
+                ? errors.get(0).field() + ": " + errors.get(0).message()
+                : found.total() + " problems in the request; see errors";
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "Invalid request", detail);
+        problem.setProperty("errors", errors);
+        return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+    }
+
+    /** Entries too large to be a Kafka record: a 413 that names each. */
+    public static ErrorResponseException entriesTooLarge(FieldProblems found) {
+        ProblemDetail problem = problem(HttpStatus.CONTENT_TOO_LARGE, PAYLOAD_TOO_LARGE, "Request entry too large",
+                found.total() == 1 ? found.list().get(0).field() + ": " + found.list().get(0).message()
+                        : found.total() + " entries are too large; see errors");
+        problem.setProperty("errors", found.list());
+        return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, problem, null);
+    }
+
+    /** Sluice is too busy for this request now; {@code Retry-After} says when to try again. */
+    public static ErrorResponseException busy(String detail, int retryAfterSeconds) {
+        ErrorResponseException busy = exception(HttpStatus.SERVICE_UNAVAILABLE, UNAVAILABLE, "Service unavailable", detail);
+        busy.getHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
+        return busy;
+    }
+
     public static ErrorResponseException malformedBody(String detail) {
         return exception(HttpStatus.BAD_REQUEST, MALFORMED_BODY, "Malformed request body", detail);
     }

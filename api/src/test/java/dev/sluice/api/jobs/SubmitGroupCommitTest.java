@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.api.problems.Problems;
-import dev.sluice.common.batches.BatchRecord;
 import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.json.SluiceJson;
@@ -29,7 +28,8 @@ import org.springframework.web.ErrorResponseException;
 class SubmitGroupCommitTest {
 
     private final ApiProperties properties = new ApiProperties(DataSize.ofMegabytes(1), DataSize.ofMegabytes(256),
-            10_000, 32_768, Duration.ofSeconds(10), 1, 500, 1_000);
+            DataSize.ofMegabytes(512), 10_000, 32_768, 16, 2048, 512, 2048, List.of(), Duration.ofSeconds(10), 1, 500,
+            1_000, Duration.ofSeconds(1), Duration.ofSeconds(15));
     private final ExecutorService callers = Executors.newFixedThreadPool(50);
     private SubmitGroupCommit groupCommit;
 
@@ -60,11 +60,49 @@ class SubmitGroupCommitTest {
     }
 
     @Test
-    void everyCallerOfAFailedGroupGetsTheProblemAndNoneIsAccepted() {
-        JobIntake failing = new JobIntake(null, null, properties, null) {
+    void aFailedGroupIsWrittenOneByOneSoOnlyTheBadMemberFails() throws Exception {
+        CountDownLatch firstGroupMayFinish = new CountDownLatch(1);
+        JobSubmitted bad = job();
+        List<Integer> groupSizes = Collections.synchronizedList(new ArrayList<>());
+        JobIntake intake = new JobIntake(null, null, null) {
             @Override
-            public void accept(List<JobSubmitted> jobs, BatchRecord batch) {
-                throw Problems.unavailable("Kafka did not acknowledge the job, so it was not accepted", null);
+            public void accept(List<JobSubmitted> jobs) {
+                groupSizes.add(jobs.size());
+                try {
+                    firstGroupMayFinish.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (jobs.contains(bad)) {
+                    throw new IllegalStateException("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00");
+                }
+            }
+        };
+        groupCommit = new SubmitGroupCommit(intake, properties);
+        groupCommit.start();
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> groupCommit.accept(job()), callers);
+        await().atMost(Duration.ofSeconds(5)).until(() -> groupSizes.size() == 1);
+        List<CompletableFuture<Void>> good = new ArrayList<>();
+        for (int index = 0; index < 29; index++) {
+            good.add(CompletableFuture.runAsync(() -> groupCommit.accept(job()), callers));
+        }
+        CompletableFuture<Void> badSubmit = CompletableFuture.runAsync(() -> groupCommit.accept(bad), callers);
+        await().atMost(Duration.ofSeconds(5)).until(() -> groupCommit.waitingCount() == 30);
+        firstGroupMayFinish.countDown();
+
+        first.get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> badSubmit.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(groupSizes.subList(0, 2)).containsExactly(1, 30);
+        assertThat(groupSizes).hasSize(2 + 30);
+    }
+
+    @Test
+    void everyCallerOfAFailedGroupGetsTheProblemAndNoneIsAccepted() {
+        JobIntake failing = new JobIntake(null, null, null) {
+            @Override
+            public void accept(List<JobSubmitted> jobs) {
+                throw Problems.unavailable("the database did not accept the job", null);
             }
         };
         groupCommit = new SubmitGroupCommit(failing, properties);
@@ -92,12 +130,12 @@ class SubmitGroupCommitTest {
         final List<Integer> groupSizes = Collections.synchronizedList(new ArrayList<>());
 
         RecordingIntake(CountDownLatch firstGroupMayFinish) {
-            super(null, null, properties, null);
+            super(null, null, null);
             this.firstGroupMayFinish = firstGroupMayFinish;
         }
 
         @Override
-        public void accept(List<JobSubmitted> jobs, BatchRecord batch) {
+        public void accept(List<JobSubmitted> jobs) {
             groupSizes.add(jobs.size());
             try {
                 firstGroupMayFinish.await(10, TimeUnit.SECONDS);

@@ -15,6 +15,11 @@ public interface BatchDao {
     @SqlUpdate
     void insert(@BindMethods BatchRecord batch);
 
+    /** The batch row is inserted before its jobs are streamed in; this sets what is known only at the end. */
+    @SqlUpdate
+    void completeIntake(@Bind("id") UUID id, @Bind("jobCount") int jobCount, @Bind("metadata") String metadata,
+                        @Bind("webhookUrl") String webhookUrl);
+
     @SqlQuery
     Optional<BatchRecord> findForTenant(@Bind("id") UUID id, @Bind("tenantId") UUID tenantId);
 }

@@ -16,6 +16,7 @@ public class TopicsConfiguration {
         return TopicBuilder.name(Topics.JOBS)
                 .partitions(topics.jobsPartitions())
                 .replicas(topics.replicationFactor())
+                .config("max.message.bytes", Long.toString(topics.maxRecordSize().toBytes()))
                 .build();
     }
 
@@ -24,6 +25,7 @@ public class TopicsConfiguration {
         return TopicBuilder.name(Topics.JOBS_BULK)
                 .partitions(topics.jobsPartitions())
                 .replicas(topics.replicationFactor())
+                .config("max.message.bytes", Long.toString(topics.maxRecordSize().toBytes()))
                 .build();
     }
 
@@ -32,6 +34,8 @@ public class TopicsConfiguration {
         return TopicBuilder.name(Topics.JOBS_DEAD_LETTER)
                 .partitions(1)
                 .replicas(topics.replicationFactor())
+                // a dead letter carries its job's record plus headers
+                .config("max.message.bytes", Long.toString(topics.maxRecordSize().toBytes() + 65_536))
                 .build();
     }
 }

@@ -62,12 +62,18 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(Path jar, Map<String, String> environment, List<String> jvmOptions,
                                       Path logFile) throws IOException {
+        return start("worker", jar, environment, jvmOptions, logFile);
+    }
+
+    /** Like {@link #start(Path, Map, List, Path)} for another of the jar's roles ({@code api}, {@code worker}). */
+    public static WorkerProcess start(String role, Path jar, Map<String, String> environment, List<String> jvmOptions,
+                                      Path logFile) throws IOException {
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "worker"));
+        command.addAll(List.of("-jar", jar.toString(), role));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         builder.environment().put("SERVER_PORT", Integer.toString(port));

@@ -54,7 +54,7 @@ class BatchIT {
 
     @Test
     void aBatchWithOneBadEntryIsRejectedWholeAndListsEveryBadEntry() throws Exception {
-        long before = TestStack.jobRecords();
+        long before = TestStack.settledJobRecords();
         String body = """
                 {"jobs":[
                   {"model":"gpt-4o-mini","messages":[{"role":"user","content":"fine"}]},
@@ -69,7 +69,7 @@ class BatchIT {
         List<String> fields = new ArrayList<>();
         reply.json().get("errors").forEach(error -> fields.add(error.get("field").stringValue()));
         assertThat(fields).containsExactly("jobs[1].messages", "jobs[2].messages[0].role");
-        assertThat(TestStack.jobRecords()).isEqualTo(before);
+        assertThat(TestStack.settledJobRecords()).isEqualTo(before);
     }
 
     private static List<JsonNode> allJobs(String batchId) {

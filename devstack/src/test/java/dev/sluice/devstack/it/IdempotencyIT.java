@@ -58,7 +58,7 @@ class IdempotencyIT {
         String tenantKey = client.newTenantKey("idem");
         String key = newKey();
         String body = SluiceClient.chatJob("only once, please");
-        long recordsBefore = TestStack.jobRecords();
+        long recordsBefore = TestStack.settledJobRecords();
 
         Reply first = postJob(tenantKey, key, body);
         Reply again = postJob(tenantKey, key, body);
@@ -71,7 +71,7 @@ class IdempotencyIT {
         assertThat(again.headers().firstValue(IdempotencyKey.REPLAYED_HEADER)).contains("true");
         assertThat(first.headers().firstValue(IdempotencyKey.REPLAYED_HEADER)).isEmpty();
         assertThat(jobsOfTenant(tenantKey)).isEqualTo(1);
-        assertThat(TestStack.jobRecords()).isEqualTo(recordsBefore + 1);
+        assertThat(TestStack.settledJobRecords()).isEqualTo(recordsBefore + 1);
     }
 
     @Test
@@ -101,7 +101,7 @@ class IdempotencyIT {
         String tenantKey = client.newTenantKey("idem");
         String key = newKey();
         Reply first = postJob(tenantKey, key, SluiceClient.chatJob("first question"));
-        long recordsBefore = TestStack.jobRecords();
+        long recordsBefore = TestStack.settledJobRecords();
 
         Reply reused = postJob(tenantKey, key, SluiceClient.chatJob("another question"));
 
@@ -113,7 +113,7 @@ class IdempotencyIT {
                 .contains("Idempotency-Key '" + key + "'", "different body", "POST /v1/jobs");
         assertThat(reused.json().get("correlation_id")).isNotNull();
         assertThat(jobsOfTenant(tenantKey)).isEqualTo(1);
-        assertThat(TestStack.jobRecords()).isEqualTo(recordsBefore);
+        assertThat(TestStack.settledJobRecords()).isEqualTo(recordsBefore);
     }
 
     @Test
@@ -137,7 +137,7 @@ class IdempotencyIT {
         String tenantKey = client.newTenantKey("idem");
         String key = newKey();
         String body = "{\"jobs\":[" + SluiceClient.chatJob("first of two") + "," + SluiceClient.chatJob("second of two") + "]}";
-        long recordsBefore = TestStack.jobRecords();
+        long recordsBefore = TestStack.settledJobRecords();
 
         Reply first = client.post("/v1/jobs/batch", tenantKey, body, IdempotencyKey.HEADER, key);
         Reply again = client.post("/v1/jobs/batch", tenantKey, body, IdempotencyKey.HEADER, key);
@@ -148,7 +148,7 @@ class IdempotencyIT {
         assertThat(again.json().get("job_ids")).hasSize(2);
         assertThat(again.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
         assertThat(jobsOfTenant(tenantKey)).isEqualTo(2);
-        assertThat(TestStack.jobRecords()).isEqualTo(recordsBefore + 2);
+        assertThat(TestStack.settledJobRecords()).isEqualTo(recordsBefore + 2);
     }
 
     @Test
@@ -171,7 +171,7 @@ class IdempotencyIT {
         String tenantKey = client.newTenantKey("idem");
         String key = newKey();
         String body = SluiceClient.chatJob("eight at once");
-        long recordsBefore = TestStack.jobRecords();
+        long recordsBefore = TestStack.settledJobRecords();
         ExecutorService callers = Executors.newFixedThreadPool(8);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Reply>> replies = new ArrayList<>();
@@ -197,13 +197,13 @@ class IdempotencyIT {
             callers.shutdownNow();
         }
         assertThat(jobsOfTenant(tenantKey)).isEqualTo(1);
-        assertThat(TestStack.jobRecords()).isEqualTo(recordsBefore + 1);
+        assertThat(TestStack.settledJobRecords()).isEqualTo(recordsBefore + 1);
     }
 
     @Test
     void aKeyOver255CharactersIs400NamingTheHeader() throws Exception {
         String tenantKey = client.newTenantKey("idem");
-        long recordsBefore = TestStack.jobRecords();
+        long recordsBefore = TestStack.settledJobRecords();
 
         Reply reply = postJob(tenantKey, "k".repeat(256), SluiceClient.chatJob("never accepted"));
 
@@ -211,48 +211,39 @@ class IdempotencyIT {
         assertThat(reply.contentType()).startsWith("application/problem+json");
         assertThat(reply.json().get("errors").get(0).get("field").stringValue()).isEqualTo("Idempotency-Key");
         assertThat(reply.json().get("detail").stringValue()).contains("Idempotency-Key", "255");
-        assertThat(TestStack.jobRecords()).isEqualTo(recordsBefore);
+        assertThat(TestStack.settledJobRecords()).isEqualTo(recordsBefore);
     }
 
     @Test
     void aKeyWithAControlCharacterIs400OnTheBatchEndpointToo() throws Exception {
         String tenantKey = client.newTenantKey("idem");
-        long recordsBefore = TestStack.jobRecords();
+        long recordsBefore = TestStack.settledJobRecords();
 
         Reply reply = client.post("/v1/jobs/batch", tenantKey, "{\"jobs\":[" + SluiceClient.chatJob("never") + "]}",
                 IdempotencyKey.HEADER, "tab\tinside");
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.json().get("detail").stringValue()).contains("Idempotency-Key", "printable ASCII");
-        assertThat(TestStack.jobRecords()).isEqualTo(recordsBefore);
+        assertThat(TestStack.settledJobRecords()).isEqualTo(recordsBefore);
     }
 
     @Test
-    void aSubmitThatKafkaRefusedLeavesTheKeyFreeForTheRetry() {
+    void aSubmitTheDatabaseRefusedLeavesTheKeyFreeForTheRetry() {
         String tenantKey = client.newTenantKey("idem");
         TenantId tenant = tenantOf(tenantKey);
         String key = newKey();
-        String body = SluiceClient.chatJob("retried after Kafka came back");
+        String body = SluiceClient.chatJob("retried after the database refused it");
         IdempotentRequest request = IdempotentRequest.of(tenant, new IdempotencyKey(key), JobSubmitter.JOBS_ENDPOINT,
                 SluiceJson.mapper().readTree(body));
+        // a request PostgreSQL cannot store (U+0000 in jsonb) stands for any failure of the intake transaction; the
+        // api refuses such a body before it gets here, so the intake is called directly
+        ObjectNode unstorable = (ObjectNode) SluiceJson.mapper().readTree(body);
+        unstorable.put("user", "nul\u0000inside");
         JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), tenant, null, null,
-                null, (ObjectNode) SluiceJson.mapper().readTree(body), Map.of(), null, Instant.now(), null, null);
-        DefaultKafkaProducerFactory<String, JobSubmitted> nowhere = new DefaultKafkaProducerFactory<>(Map.of(
-                "bootstrap.servers", "127.0.0.1:1", "max.block.ms", 2_000, "request.timeout.ms", 1_000,
-                "delivery.timeout.ms", 2_000, "acks", "all"),
-                new StringSerializer(), new JobSubmittedSerde.JobSubmittedSerializer());
-        JobIntake intakeWithoutKafka = new JobIntake(jdbi, new KafkaTemplate<>(nowhere),
-                TestStack.get().apiContext().getBean(ApiProperties.class),
-                TestStack.get().apiContext().getBean(IdempotencyProperties.class));
+                null, unstorable, Map.of(), null, Instant.now(), null, null);
+        JobIntake intake = TestStack.get().apiContext().getBean(JobIntake.class);
 
-        try {
-            assertThatThrownBy(() -> intakeWithoutKafka.acceptOnce(List.of(job), null, request))
-                    .isInstanceOf(ErrorResponseException.class)
-                    .satisfies(failure -> assertThat(((ErrorResponseException) failure).getStatusCode().value())
-                            .isEqualTo(503));
-        } finally {
-            nowhere.destroy();
-        }
+        assertThatThrownBy(() -> intake.acceptOnce(job, request)).isInstanceOf(RuntimeException.class);
         assertThat(keysOf(tenant, key)).isZero();
         assertThat(jobsOfTenant(tenantKey)).isZero();
 

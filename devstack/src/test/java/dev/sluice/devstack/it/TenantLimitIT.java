@@ -22,7 +22,7 @@ class TenantLimitIT {
         for (int index = 0; index < 3; index++) {
             assertThat(client.post("/v1/jobs", key, SluiceClient.chatJob("limited " + index)).status()).isEqualTo(202);
         }
-        long recordsBefore = TestStack.jobRecords();
+        long recordsBefore = TestStack.settledJobRecords();
 
         Reply refused = client.post("/v1/jobs", key, SluiceClient.chatJob("one too many"));
         Reply batchRefused = client.post("/v1/jobs/batch", key, "{\"jobs\":[" + SluiceClient.chatJob("x") + "]}");
@@ -33,7 +33,7 @@ class TenantLimitIT {
         assertThat(refused.json().get("type").stringValue()).isEqualTo("https://sluice.dev/problems/rate-limited");
         assertThat(refused.json().get("detail").stringValue()).contains("3 requests per minute");
         assertThat(batchRefused.status()).isEqualTo(429);
-        assertThat(TestStack.jobRecords()).isEqualTo(recordsBefore);
+        assertThat(TestStack.settledJobRecords()).isEqualTo(recordsBefore);
         assertThat(client.post("/v1/jobs", otherKey, SluiceClient.chatJob("not limited")).status()).isEqualTo(202);
         assertThat(client.get("/v1/jobs/job_00000000000000000000000000000000", key).status())
                 .as("reads are not counted").isEqualTo(404);

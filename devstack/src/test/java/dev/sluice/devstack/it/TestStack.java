@@ -42,6 +42,7 @@ public final class TestStack {
                 StackSettings settings = new StackSettings(0, 0, Optional.empty(), Optional.empty(), false,
                         DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, Optional.empty(), data, Map.ofEntries(
                         Map.entry("sluice.tenants.admin-token", ADMIN_TOKEN),
+                        Map.entry("sluice.api.max-batch-jobs", "10000"),
                         Map.entry("sluice.worker.retry-base-delay", "50ms"),
                         Map.entry("sluice.worker.retry-max-delay", "500ms"),
                         Map.entry("sluice.worker.retry-poll-interval", "100ms"),
@@ -73,6 +74,18 @@ public final class TestStack {
 
     public static SluiceClient client() {
         return new SluiceClient(get().apiUrl(), ADMIN_TOKEN);
+    }
+
+    /**
+     * {@link #jobRecords()} once every accepted job is on Kafka: the api publishes after the 202 (from its outbox), so
+     * a count taken at once could miss a job just accepted, by this test or the one before.
+     */
+    public static long settledJobRecords() throws Exception {
+        org.jdbi.v3.core.Jdbi jdbi = get().apiContext().getBean(org.jdbi.v3.core.Jdbi.class);
+        org.awaitility.Awaitility.await("every accepted job on Kafka").atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> jdbi.withHandle(handle -> handle.createQuery("select count(*) from job_outbox")
+                        .mapTo(Long.class).one()) == 0);
+        return jobRecords();
     }
 
     /** Records on both job topics (interactive and bulk): grows by one per accepted job. */

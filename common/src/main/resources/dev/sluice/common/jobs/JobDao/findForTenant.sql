@@ -1,5 +1,7 @@
-select id, tenant_id, batch_id, batch_index, custom_id, status, metadata::text as metadata, attempts, failed_attempts,
-       created_at, started_at, completed_at, next_attempt_at, deadline, result::text as result, error::text as error,
-       history::text as history
-from jobs
-where id = :id and tenant_id = :tenantId
+-- a job of a batch without metadata of its own shows the batch's (kept once, on the batch row)
+select j.id, j.tenant_id, j.batch_id, j.batch_index, j.custom_id, j.status,
+       coalesce(j.metadata, b.metadata)::text as metadata, j.attempts, j.failed_attempts,
+       j.created_at, j.started_at, j.completed_at, j.next_attempt_at, j.deadline, j.result::text as result,
+       j.error::text as error, j.history::text as history
+from jobs j left join batches b on b.id = j.batch_id
+where j.id = :id and j.tenant_id = :tenantId

@@ -1,7 +1,10 @@
-select id, tenant_id, batch_id, batch_index, custom_id, status, metadata::text as metadata, attempts, failed_attempts,
-       created_at, started_at, completed_at, next_attempt_at, deadline, result::text as result, error::text as error,
-       history::text as history
-from jobs
-where batch_id = :batchId and batch_index > coalesce((select batch_index from jobs where id = :afterId and batch_id = :batchId), -1)
-order by batch_index
+-- a job without metadata of its own shows the batch's (kept once, on the batch row)
+select j.id, j.tenant_id, j.batch_id, j.batch_index, j.custom_id, j.status,
+       coalesce(j.metadata, b.metadata)::text as metadata, j.attempts, j.failed_attempts,
+       j.created_at, j.started_at, j.completed_at, j.next_attempt_at, j.deadline, j.result::text as result,
+       j.error::text as error, j.history::text as history
+from jobs j join batches b on b.id = j.batch_id
+where j.batch_id = :batchId
+  and j.batch_index > coalesce((select batch_index from jobs where id = :afterId and batch_id = :batchId), -1)
+order by j.batch_index
 limit :limit

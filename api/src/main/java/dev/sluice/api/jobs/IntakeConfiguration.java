@@ -1,0 +1,26 @@
+package dev.sluice.api.jobs;
+
+import dev.sluice.common.messaging.TopicsProperties;
+import org.redisson.api.RedissonClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The checks every submit passes, single or batch: one validator, one record-size check, one list of models. */
+@Configuration(proxyBeanMethods = false)
+class IntakeConfiguration {
+
+    @Bean
+    KnownModels knownModels(ApiProperties properties, RedissonClient redisson) {
+        return new KnownModels(properties.models(), redisson);
+    }
+
+    @Bean
+    JobRequestValidator jobRequestValidator(ApiProperties properties, KnownModels models) {
+        return new JobRequestValidator(JobLimits.of(properties), models);
+    }
+
+    @Bean
+    JobRecordSize jobRecordSize(TopicsProperties topics) {
+        return new JobRecordSize(topics);
+    }
+}

@@ -1,0 +1,1 @@
+delete from job_outbox where id = any(:ids)

@@ -1,0 +1,6 @@
+select id, tenant_id, batch_id, batch_index, custom_id, request::text as request, metadata::text as metadata,
+       webhook_url, created_at, cache, deadline, status
+from jobs
+where batch_id = :batchId and batch_index >= :fromIndex
+order by batch_index
+limit :limit
