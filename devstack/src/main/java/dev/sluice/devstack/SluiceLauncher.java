@@ -3,6 +3,7 @@ package dev.sluice.devstack;
 import dev.sluice.common.runtime.JvmDefaults;
 import dev.sluice.api.ApiApplication;
 import dev.sluice.devstack.bench.DrainBenchmark;
+import dev.sluice.devstack.bench.IntakeBenchmark;
 import dev.sluice.devstack.bench.MemoryBenchmark;
 import dev.sluice.devstack.bench.SubmitBenchmark;
 import dev.sluice.devstack.chaos.ChaosCommand;
@@ -26,6 +27,7 @@ public final class SluiceLauncher {
               simulator    the OpenAI-compatible upstream simulator alone
               bench        pour jobs into a running Sluice and print figures (bench --help)
               bench drain  drain at the upstream's limits with 1 and 3 worker JVMs, naive baseline, capacity, cache
+              bench intake the api alone (no worker): single submits cold and warm, batches, a 200 MB batch at -Xmx512m
               bench memory one worker JVM drains 100,000 jobs; heap after GC, threads, sockets, db connections sampled
               chaos        its own stack under steady load, faults one after another, then a table of what became
                            of the jobs (chaos --help)
@@ -52,6 +54,8 @@ public final class SluiceLauncher {
             case "bench" -> {
                 if (rest.length > 0 && "drain".equals(rest[0])) {
                     DrainBenchmark.main(Arrays.copyOfRange(rest, 1, rest.length));
+                } else if (rest.length > 0 && "intake".equals(rest[0])) {
+                    IntakeBenchmark.main(Arrays.copyOfRange(rest, 1, rest.length));
                 } else if (rest.length > 0 && "memory".equals(rest[0])) {
                     MemoryBenchmark.main(Arrays.copyOfRange(rest, 1, rest.length));
                 } else {
