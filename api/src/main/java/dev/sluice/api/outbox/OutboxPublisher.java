@@ -35,6 +35,8 @@ public class OutboxPublisher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
     private static final int BATCH_PAGE = 1_000;
     private static final int RELAY_ROWS = 200;
+    /** How long rows a publisher could not publish wait before a relay tries them again. */
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
 
     private final Jdbi jdbi;
     private final OutboxRows rows = new OutboxRows();
@@ -139,9 +141,16 @@ public class OutboxPublisher implements SmartLifecycle {
                     .map(StoredJob::toSubmitted).toList();
             publishJobs(jobs, singleIds);
         }
-        for (OutboxRows.Claimed row : claimed) {
-            if (row.isBatch() && !publishBatch(row.id(), row.nextIndex())) {
-                return; // Kafka is not taking records: the next round tries again
+        List<UUID> batchIds = claimed.stream().filter(OutboxRows.Claimed::isBatch).map(OutboxRows.Claimed::id).toList();
+        for (int index = 0; index < batchIds.size(); index++) {
+            OutboxRows.Claimed row = claimed.stream().filter(candidate -> candidate.isBatch()).toList().get(index);
+            if (!publishBatch(row.id(), row.nextIndex())) {
+                // Kafka is not taking records: the rest wait for a later round, not for their whole claim
+                List<UUID> rest = batchIds.subList(index + 1, batchIds.size());
+                if (!rest.isEmpty()) {
+                    jdbi.useHandle(handle -> rows.release(handle, rest, RETRY_AFTER_FAILURE));
+                }
+                return;
             }
         }
     }
@@ -151,17 +160,22 @@ public class OutboxPublisher implements SmartLifecycle {
         RecordPublisher.Sent sent = jobs.isEmpty() ? new RecordPublisher.Sent(Set.of(), java.util.Map.of(), false)
                 : publisher.send(jobs);
         Set<UUID> published = new HashSet<>(rowIds);
+        List<UUID> left = new ArrayList<>();
         if (sent.incomplete()) {
             jobs.stream().map(job -> job.jobId().value())
                     .filter(id -> !sent.acknowledged().contains(id) && !sent.unpublishable().containsKey(id))
-                    .forEach(published::remove);
+                    .forEach(left::add);
+            published.removeAll(left);
             log.warn("Kafka did not acknowledge {} of {} job record(s); they stay in the outbox for the relay",
-                    rowIds.size() - published.size(), jobs.size());
+                    left.size(), jobs.size());
         }
         jdbi.useTransaction(handle -> {
             sent.unpublishable().forEach((id, reason) -> rows.failUnpublishable(handle, id, reason));
             if (!published.isEmpty()) {
                 rows.delete(handle, published);
+            }
+            if (!left.isEmpty()) {
+                rows.release(handle, left, RETRY_AFTER_FAILURE);
             }
         });
     }
@@ -179,6 +193,7 @@ public class OutboxPublisher implements SmartLifecycle {
             if (sent.incomplete()) {
                 log.warn("Kafka did not acknowledge all of batch {} from index {}; the relay goes on from there",
                         batchId, from);
+                jdbi.useHandle(handle -> rows.release(handle, List.of(batchId), RETRY_AFTER_FAILURE));
                 return false;
             }
             boolean last = page.size() < BATCH_PAGE;

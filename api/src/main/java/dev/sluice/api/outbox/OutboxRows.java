@@ -33,6 +33,7 @@ public final class OutboxRows {
     private final String advance = sql("advance");
     private final String delete = sql("delete");
     private final String failUnpublishable = sql("failUnpublishable");
+    private final String release = sql("release");
 
     /** Single jobs, claimed by the api that accepted them for {@code claim}: the relay leaves them alone meanwhile. */
     public void insertJobs(Handle handle, Collection<UUID> ids, Duration claim) {
@@ -71,6 +72,10 @@ public final class OutboxRows {
 
     void delete(Handle handle, Collection<UUID> ids) {
         handle.createUpdate(delete).bind("ids", ids.toArray(UUID[]::new)).execute();
+    }
+
+    void release(Handle handle, Collection<UUID> ids, Duration delay) {
+        handle.createUpdate(release).bind("ids", ids.toArray(UUID[]::new)).bind("delayMillis", delay.toMillis()).execute();
     }
 
     void failUnpublishable(Handle handle, UUID jobId, String message) {

@@ -39,6 +39,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * {@code logDirectory}, which is formatted on first use and reused afterwards.
      */
     public static EmbeddedKafkaBroker start(int port, Path logDirectory) {
+        return start(port, logDirectory, 0);
+    }
+
+    /**
+     * Like {@link #start(int, Path)}, but tells clients to connect to {@code advertisedPort} (0: the broker's own), for
+     * tests that put a proxy they control between every client and the broker.
+     */
+    public static EmbeddedKafkaBroker start(int port, Path logDirectory, int advertisedPort) {
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         try {
@@ -51,7 +59,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + (advertisedPort == 0 ? brokerPort : advertisedPort));
         props.put("controller.listener.names", "CONTROLLER");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("inter.broker.listener.name", "PLAINTEXT");

@@ -39,6 +39,7 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private boolean cut;
     private boolean closed;
+    private boolean stalled;
     private volatile Thread acceptor;
 
     private TcpProxy(InetSocketAddress target, ServerSocket listener) {
@@ -93,6 +94,28 @@ public final class TcpProxy implements AutoCloseable {
             cut = false;
         }
         log.info("TCP proxy 127.0.0.1:{} -> {} restored", port(), target);
+    }
+
+    /**
+     * Stalls every connection, open and new: bytes are held, not forwarded, and nothing is reset, as a broker that
+     * stopped answering. Until {@link #flow()}. Idempotent.
+     */
+    public synchronized void stall() {
+        stalled = true;
+        log.info("TCP proxy 127.0.0.1:{} -> {} STALLED: bytes are held until it flows again", port(), target);
+    }
+
+    /** Forwards the held bytes and everything after them again. Idempotent. */
+    public synchronized void flow() {
+        stalled = false;
+        notifyAll();
+        log.info("TCP proxy 127.0.0.1:{} -> {} flowing again", port(), target);
+    }
+
+    private synchronized void awaitFlow() throws InterruptedException {
+        while (stalled && !closed) {
+            wait(100);
+        }
     }
 
     public synchronized boolean isCut() {
@@ -239,11 +262,15 @@ public final class TcpProxy implements AutoCloseable {
                 OutputStream out = to.getOutputStream();
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    awaitFlow();
                     out.write(buffer, 0, read);
                 }
                 to.shutdownOutput();
                 directionEnded();
             } catch (IOException e) {
+                reset();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 reset();
             }
         }
