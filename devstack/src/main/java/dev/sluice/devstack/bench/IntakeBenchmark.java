@@ -64,6 +64,7 @@ public final class IntakeBenchmark {
               --clients N (32)  --cold-seconds S (10)  --warmup-seconds S (20)  --warm-seconds S (20)
               --batches N (3)  --batch-jobs N (10000)  --big-batch-jobs N (50000)  --big-batch-mb MB (200)
               DATABASE_URL (default jdbc:postgresql://localhost:5432/sluice_bench_intake), DATABASE_USER, DATABASE_PASSWORD
+              SLUICE_BENCH_API_JAVA_OPTS: more JVM options for the api, e.g. -XX:StartFlightRecording=filename=/tmp/api.jfr
             """;
 
     public static void main(String[] args) throws Exception {
@@ -103,8 +104,12 @@ public final class IntakeBenchmark {
             environment.put("SLUICE_TENANT_RPM", "0");
             environment.put("SLUICE_MAX_BATCH_BODY_SIZE", "256MB");
             Path log = data.resolve("api.log");
-            WorkerProcess apiProcess = WorkerProcess.start("api", WorkerProcess.sluiceJar(), environment,
-                    List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"), log);
+            List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"));
+            String extra = System.getenv().getOrDefault("SLUICE_BENCH_API_JAVA_OPTS", "");
+            if (!extra.isBlank()) {
+                jvmOptions.addAll(List.of(extra.strip().split("\\s+")));
+            }
+            WorkerProcess apiProcess = WorkerProcess.start("api", WorkerProcess.sluiceJar(), environment, jvmOptions, log);
             try {
                 long startedAt = System.nanoTime();
                 while (!apiProcess.isReady()) {
@@ -116,7 +121,7 @@ public final class IntakeBenchmark {
                 apiKey = newTenant(adminToken);
                 measure(apiProcess.pid());
             } finally {
-                apiProcess.kill();
+                apiProcess.close(); // SIGTERM: a flight recording given in SLUICE_BENCH_API_JAVA_OPTS is written
             }
         }
     }

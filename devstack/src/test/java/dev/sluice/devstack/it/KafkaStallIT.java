@@ -95,7 +95,13 @@ class KafkaStallIT {
         proxy.stall();
         String stalled = client.newTenantKey("during-stall");
         String other = client.newTenantKey("bystander");
-        String stalledBatch = submitBatch(stalled, 600);
+        String body = batchBody(600);
+        Reply first = client.post("/v1/jobs/batch", stalled, body, "Idempotency-Key", "stall-key-1");
+        Reply again = client.post("/v1/jobs/batch", stalled, body, "Idempotency-Key", "stall-key-1");
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        assertThat(again.status()).isEqualTo(200);
+        String stalledBatch = first.json().get("id").stringValue();
+        assertThat(again.json().get("id").stringValue()).isEqualTo(stalledBatch);
         String otherBatch = submitBatch(other, 20);
         // longer than the api's 3 s ack timeout and its producer's 10 s delivery timeout: the producer drops the
         // records, so only the outbox relay can put them on Kafka once the broker answers again
@@ -106,14 +112,22 @@ class KafkaStallIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(other, otherBatch) == 20);
         assertThat(client.get("/v1/batches/" + stalledBatch + "?limit=1", stalled).json().get("counts").get("total")
                 .longValue()).isEqualTo(600);
+        // the Idempotency-Key still stands for the one batch, which ran once
+        Reply afterwards = client.post("/v1/jobs/batch", stalled, body, "Idempotency-Key", "stall-key-1");
+        assertThat(afterwards.status()).isEqualTo(200);
+        assertThat(afterwards.json().get("id").stringValue()).isEqualTo(stalledBatch);
     }
 
-    private static String submitBatch(String key, int jobs) {
+    private static String batchBody(int jobs) {
         StringBuilder body = new StringBuilder("{\"jobs\":[");
         for (int index = 0; index < jobs; index++) {
             body.append(index == 0 ? "" : ",").append(SluiceClient.chatJob("stall " + index + " " + UUID.randomUUID()));
         }
-        Reply reply = client.post("/v1/jobs/batch", key, body.append("]}").toString());
+        return body.append("]}").toString();
+    }
+
+    private static String submitBatch(String key, int jobs) {
+        Reply reply = client.post("/v1/jobs/batch", key, batchBody(jobs));
         assertThat(reply.status()).as(reply.body()).isEqualTo(202);
         return reply.json().get("id").stringValue();
     }
