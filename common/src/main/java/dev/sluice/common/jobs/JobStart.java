@@ -1,9 +1,23 @@
 package dev.sluice.common.jobs;
 
-/** What {@code JobTransitions.markRunning} did: the job runs as {@code attempt}, or it ended expired. */
-public record JobStart(String status, int attempts, int failedAttempts) {
+import java.time.Duration;
+
+/**
+ * What {@code JobTransitions.markRunning} did: the job runs as {@code attempts}, or it ended expired, or (with a
+ * {@code leaseLeft}) it was left alone because it is running under a worker's live lease for that long yet.
+ */
+public record JobStart(String status, int attempts, int failedAttempts, Duration leaseLeft) {
+
+    public JobStart(String status, int attempts, int failedAttempts) {
+        this(status, attempts, failedAttempts, null);
+    }
 
     public boolean expired() {
         return JobStatus.EXPIRED.wireName().equals(status);
+    }
+
+    /** Not started here: a worker (maybe this one) runs it and holds its lease for {@link #leaseLeft} more. */
+    public boolean isLeased() {
+        return leaseLeft != null;
     }
 }

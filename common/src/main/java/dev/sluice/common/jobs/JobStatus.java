@@ -20,7 +20,7 @@ public enum JobStatus {
     public boolean canMoveTo(JobStatus next) {
         return switch (this) {
             case QUEUED -> Set.of(RUNNING, CANCELLED, FAILED, EXPIRED).contains(next);
-            // RUNNING → RUNNING: a redelivered job taken over after its worker died
+            // RUNNING → RUNNING: a redelivered job taken over once its worker's lease expired (it died or stalled)
             case RUNNING -> Set.of(RUNNING, WAITING, QUEUED, SUCCEEDED, FAILED, CANCELLED, EXPIRED).contains(next);
             // WAITING → RUNNING: its record arrived while the retry scheduler was still committing 'queued'
             case WAITING -> Set.of(QUEUED, RUNNING, CANCELLED, EXPIRED).contains(next);

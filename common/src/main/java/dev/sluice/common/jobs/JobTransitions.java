@@ -4,6 +4,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.jdbi.v3.core.mapper.RowMapper;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.stream.Collectors;
  * SQL object ({@code handle.attach(JobDao.class)}) builds a handler for every method of the DAO on every call; with
  * the eighteen methods {@link JobDao} had then, that was half of the worker's allocations and the largest share of
  * its CPU at a few hundred jobs per second. Like {@link JobDao}, every update names the status it expects and the
- * attempt it belongs to, and returns what it changed: nothing means someone else got there first. The SQL is in
+ * attempt it belongs to, and returns what it changed: nothing means someone else got there first. The attempt fence,
+ * not the lease, guards a result: a worker whose lease lapsed still stores its answer unless another took the job over. The SQL is in
  * {@code JobTransitions/<method>.sql}, read once.
  */
 public final class JobTransitions {
@@ -29,6 +31,9 @@ public final class JobTransitions {
 
     private final String insertIfAbsent = sql("insertIfAbsent");
     private final String markRunning = sql("markRunning");
+    private final String findLeased = sql("findLeased");
+    private final String renewLeases = sql("renewLeases");
+    private final String releaseLeases = sql("releaseLeases");
     private final String recordAttempt = sql("recordAttempt");
     private final String markSucceeded = sql("markSucceeded");
     private final String markFailed = sql("markFailed");
@@ -41,21 +46,47 @@ public final class JobTransitions {
     }
 
     /**
-     * queued → running, or a takeover of a running job whose worker died; a job past its deadline ends expired
-     * instead. One statement for all of {@code ids} (distinct); a job in no state to run (cancelled, finished, or
-     * gone) is missing from the answer.
+     * queued → running under {@code lease}, or a takeover of a running job whose lease has expired; a job past its
+     * deadline ends expired instead. One statement for all of {@code ids} (distinct). A job running under a live lease
+     * is left to its owner and answered with {@link JobStart#isLeased()}; a job in no state to run (cancelled,
+     * finished, or gone) is missing from the answer. The second statement, for the lease, runs only when some job was
+     * not started.
      */
-    public Map<UUID, JobStart> markRunning(Handle handle, Collection<UUID> ids) {
+    public Map<UUID, JobStart> markRunning(Handle handle, Collection<UUID> ids, JobLease lease) {
         Map<UUID, JobStart> started = new HashMap<>();
         handle.createQuery(markRunning).bind("ids", ids.toArray(UUID[]::new))
+                .bind("leaseOwner", lease.owner()).bind("leaseMillis", lease.duration().toMillis())
                 .map((row, context) -> Map.entry(row.getObject("id", UUID.class), JOB_START.map(row, context)))
                 .forEach(entry -> started.put(entry.getKey(), entry.getValue()));
+        if (started.size() < ids.size()) {
+            handle.createQuery(findLeased)
+                    .bind("ids", ids.stream().filter(id -> !started.containsKey(id)).toArray(UUID[]::new))
+                    .map((row, context) -> Map.entry(row.getObject("id", UUID.class), new JobStart(
+                            row.getString("status"), row.getInt("attempts"), row.getInt("failed_attempts"),
+                            Duration.ofMillis(row.getLong("lease_left_millis")))))
+                    .forEach(entry -> started.put(entry.getKey(), entry.getValue()));
+        }
         return started;
     }
 
-    /** {@link #markRunning(Handle, Collection)} for one job. */
-    public Optional<JobStart> markRunning(Handle handle, UUID id) {
-        return Optional.ofNullable(markRunning(handle, List.of(id)).get(id));
+    /** {@link #markRunning(Handle, Collection, JobLease)} for one job. */
+    public Optional<JobStart> markRunning(Handle handle, UUID id, JobLease lease) {
+        return Optional.ofNullable(markRunning(handle, List.of(id), lease).get(id));
+    }
+
+    /** Extends {@code lease} on those of {@code ids} that still run under it; returns how many it extended. */
+    public int renewLeases(Handle handle, Collection<UUID> ids, JobLease lease) {
+        return handle.createUpdate(renewLeases).bind("ids", ids.toArray(UUID[]::new))
+                .bind("leaseOwner", lease.owner()).bind("leaseMillis", lease.duration().toMillis()).execute();
+    }
+
+    /**
+     * Ends {@code lease} now on those of {@code ids} that still run under it (the worker is stopping and will not
+     * finish them): the next owner takes them over at once instead of waiting the lease out.
+     */
+    public int releaseLeases(Handle handle, Collection<UUID> ids, JobLease lease) {
+        return handle.createUpdate(releaseLeases).bind("ids", ids.toArray(UUID[]::new))
+                .bind("leaseOwner", lease.owner()).execute();
     }
 
     /** Another upstream call for a running job; fenced on the attempt the caller holds. */

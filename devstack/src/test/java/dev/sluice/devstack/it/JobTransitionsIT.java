@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobId;
+import dev.sluice.common.jobs.JobLease;
 import dev.sluice.common.jobs.JobStart;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.JobTransitions;
 import dev.sluice.common.jobs.NewJobRow;
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.tenants.TenantId;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -23,9 +25,14 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The grouped writes against PostgreSQL: one statement for many jobs must treat each job exactly as a single update
- * would (its own status guard, its own attempt fence, its own deadline).
+ * would (its own status guard, its own attempt fence, its own deadline). And the leases: a running job is taken over
+ * only once its worker's lease has expired or been released, and the lease holder still stores its result.
  */
 class JobTransitionsIT {
+
+    /** Two worker processes. */
+    private static final JobLease LEASE = JobLease.newOwner(Duration.ofSeconds(30));
+    private static final JobLease OTHER_WORKER = JobLease.newOwner(Duration.ofSeconds(30));
 
     private final JobTransitions transitions = new JobTransitions();
     private Jdbi jdbi;
@@ -50,7 +57,7 @@ class JobTransitionsIT {
         jdbi.useHandle(h -> h.execute("update jobs set status = 'cancelled' where id = ?", cancelled));
 
         Map<UUID, JobStart> started = jdbi.withHandle(h -> transitions.markRunning(h,
-                List.of(queued, cancelled, pastDeadline, missing)));
+                List.of(queued, cancelled, pastDeadline, missing), LEASE));
 
         assertThat(started).containsOnlyKeys(queued, pastDeadline);
         assertThat(started.get(queued)).isEqualTo(new JobStart("running", 1, 0));
@@ -64,8 +71,9 @@ class JobTransitionsIT {
     void markSucceededStoresEachResultOnlyForItsOwnCurrentAttempt() {
         UUID current = insert(null);
         UUID takenOver = insert(null);
-        jdbi.useHandle(h -> transitions.markRunning(h, List.of(current, takenOver)));
-        jdbi.useHandle(h -> transitions.markRunning(h, List.of(takenOver))); // another worker took it: attempt 2
+        jdbi.useHandle(h -> transitions.markRunning(h, List.of(current, takenOver), LEASE));
+        expireLease(takenOver);
+        jdbi.useHandle(h -> transitions.markRunning(h, List.of(takenOver), OTHER_WORKER)); // taken over: attempt 2
 
         Set<UUID> stored = jdbi.withHandle(h -> transitions.markSucceeded(h, List.of(
                 new JobTransitions.Success(current, 1, "{\"answer\":\"current\"}"),
@@ -77,6 +85,132 @@ class JobTransitionsIT {
                 .bind("id", current).mapTo(String.class).one());
         assertThat(answer).isEqualTo("current");
         assertThat(status(takenOver)).isEqualTo("running");
+    }
+
+    @Test
+    void markRunningLeavesAJobUnderALiveLeaseToItsOwner() {
+        UUID job = insert(null);
+        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
+
+        JobStart leftAlone = jdbi.withHandle(h -> transitions.markRunning(h, job, OTHER_WORKER)).orElseThrow();
+
+        assertThat(leftAlone.isLeased()).isTrue();
+        assertThat(leftAlone.leaseLeft()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(30));
+        assertThat(leftAlone.attempts()).isEqualTo(1);
+        assertThat(leaseOwner(job)).isEqualTo(LEASE.owner());
+    }
+
+    @Test
+    void aLeaseDoesNotHoldItsOwnWorkerEither() {
+        UUID job = insert(null);
+        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
+
+        // the same process got the record again (its partition came back): its first start still runs the job
+        JobStart again = jdbi.withHandle(h -> transitions.markRunning(h, job, LEASE)).orElseThrow();
+
+        assertThat(again.isLeased()).isTrue();
+        assertThat(again.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void theLeaseHolderStoresItsResultAfterAnotherWorkerFoundTheJobLeased() {
+        UUID job = insert(null);
+        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
+        jdbi.useHandle(h -> transitions.markRunning(h, job, OTHER_WORKER));
+
+        Set<UUID> stored = jdbi.withHandle(h -> transitions.markSucceeded(h, List.of(
+                new JobTransitions.Success(job, 1, "{\"answer\":\"the owner's\"}"))));
+
+        assertThat(stored).containsExactly(job);
+        assertThat(status(job)).isEqualTo("succeeded");
+        assertThat(leaseOwner(job)).isNull();
+    }
+
+    @Test
+    void markRunningTakesOverAJobWhoseLeaseHasExpired() {
+        UUID job = insert(null);
+        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
+        expireLease(job);
+
+        JobStart takenOver = jdbi.withHandle(h -> transitions.markRunning(h, job, OTHER_WORKER)).orElseThrow();
+
+        assertThat(takenOver).isEqualTo(new JobStart("running", 2, 0));
+        assertThat(leaseOwner(job)).isEqualTo(OTHER_WORKER.owner());
+    }
+
+    @Test
+    void markRunningTakesOverARunningJobWithoutALease() {
+        UUID job = insert(null);
+        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
+        // as a worker from before leases left it
+        jdbi.useHandle(h -> h.execute("update jobs set lease_owner = null, lease_until = null where id = ?", job));
+
+        JobStart takenOver = jdbi.withHandle(h -> transitions.markRunning(h, job, OTHER_WORKER)).orElseThrow();
+
+        assertThat(takenOver.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void renewLeasesExtendsOnlyItsOwnersRunningJobs() {
+        UUID ours = insert(null);
+        UUID theirs = insert(null);
+        UUID finished = insert(null);
+        jdbi.useHandle(h -> transitions.markRunning(h, List.of(ours, finished), LEASE));
+        jdbi.useHandle(h -> transitions.markRunning(h, theirs, OTHER_WORKER));
+        jdbi.useHandle(h -> transitions.markSucceeded(h, List.of(new JobTransitions.Success(finished, 1, "{}"))));
+        jdbi.useHandle(h -> h.execute("update jobs set lease_until = now() + interval '1 second' where id in (?, ?)",
+                ours, theirs));
+
+        int renewed = jdbi.withHandle(h -> transitions.renewLeases(h, List.of(ours, theirs, finished), LEASE));
+
+        assertThat(renewed).isEqualTo(1);
+        assertThat(leaseLeft(ours)).isGreaterThan(Duration.ofSeconds(25));
+        assertThat(leaseLeft(theirs)).isLessThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(leaseOwner(finished)).isNull();
+    }
+
+    @Test
+    void aReleasedLeaseIsTakenOverAtOnce() {
+        UUID job = insert(null);
+        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
+
+        int released = jdbi.withHandle(h -> transitions.releaseLeases(h, List.of(job), LEASE));
+        JobStart takenOver = jdbi.withHandle(h -> transitions.markRunning(h, job, OTHER_WORKER)).orElseThrow();
+
+        assertThat(released).isEqualTo(1);
+        assertThat(takenOver.isLeased()).isFalse();
+        assertThat(takenOver.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void failRetryAndRequeueWritesClearTheLease() {
+        UUID failed = insert(null);
+        UUID retried = insert(null);
+        UUID requeued = insert(null);
+        jdbi.useHandle(h -> transitions.markRunning(h, List.of(failed, retried, requeued), LEASE));
+
+        jdbi.useHandle(h -> transitions.markFailed(h, failed, 1, "{\"code\":\"x\"}", "{\"attempt\":1}"));
+        jdbi.useHandle(h -> transitions.scheduleRetry(h, retried, 1, 60_000, "{\"attempt\":1}"));
+        jdbi.useHandle(h -> transitions.requeue(h, requeued, 1));
+
+        assertThat(List.of(status(failed), status(retried), status(requeued)))
+                .containsExactly("failed", "waiting", "queued");
+        assertThat(List.of(failed, retried, requeued)).allSatisfy(job -> assertThat(leaseOwner(job)).isNull());
+    }
+
+    private void expireLease(UUID job) {
+        jdbi.useHandle(h -> h.execute("update jobs set lease_until = now() - interval '1 second' where id = ?", job));
+    }
+
+    private UUID leaseOwner(UUID job) {
+        return jdbi.withHandle(h -> h.createQuery("select lease_owner from jobs where id = :id").bind("id", job)
+                .mapTo(UUID.class).findOne().orElse(null));
+    }
+
+    private Duration leaseLeft(UUID job) {
+        return Duration.ofMillis(jdbi.withHandle(h -> h.createQuery(
+                        "select cast(extract(epoch from (lease_until - now())) * 1000 as bigint) from jobs where id = :id")
+                .bind("id", job).mapTo(Long.class).one()));
     }
 
     private UUID insert(Instant deadline) {

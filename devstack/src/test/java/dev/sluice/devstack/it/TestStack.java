@@ -107,6 +107,22 @@ public final class TestStack {
         return total;
     }
 
+    /** Members of a consumer group that hold partitions right now. */
+    public static long membersWithPartitions(String group) {
+        get();
+        try {
+            var description = admin.describeConsumerGroups(java.util.List.of(group)).all().get().get(group);
+            return description.members().stream()
+                    .filter(member -> !member.assignment().topicPartitions().isEmpty())
+                    .count();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("cannot describe consumer group " + group, e);
+        }
+    }
+
     /** Records on the jobs topic not yet committed by the worker group. */
     public static long workerLag(String topic, String group) throws Exception {
         get();

@@ -78,14 +78,15 @@ public class JobProcessor {
     private final UpstreamCircuits circuits;
     private final OutcomeClassifier classifier;
     private final WorkerProperties properties;
+    private final JobLeases leases;
     private final Executor database;
     private final ScheduledExecutorService timer;
     private volatile boolean stopping;
 
     public JobProcessor(Jdbi jdbi, JobTransitions transitions, JobWrites writes, MeteredUpstream upstream,
                         ResponseCache cache, UpstreamTargets targets, UpstreamCircuits circuits,
-                        OutcomeClassifier classifier, WorkerProperties properties, Executor database,
-                        ScheduledExecutorService timer) {
+                        OutcomeClassifier classifier, WorkerProperties properties, JobLeases leases,
+                        Executor database, ScheduledExecutorService timer) {
         this.jdbi = jdbi;
         this.transitions = transitions;
         this.writes = writes;
@@ -95,6 +96,7 @@ public class JobProcessor {
         this.circuits = circuits;
         this.classifier = classifier;
         this.properties = properties;
+        this.leases = leases;
         this.database = database;
         this.timer = timer;
     }
@@ -106,9 +108,15 @@ public class JobProcessor {
     /**
      * {@code owned} says whether this worker still owns the job's partition. After a rebalance the record is
      * redelivered to the new owner, so a job not yet sent from here is dropped here (checked before it is marked
-     * running and once its budget is granted, right before the call) instead of being paid for twice.
+     * running and once its budget is granted, right before the call) instead of being paid for twice. A job that the
+     * old owner did send is still running there under its lease: this worker waits until the old owner finishes it,
+     * gives it up, or dies (its lease lapses), and then decides again, so a live worker's call is never paid twice.
      */
     public CompletableFuture<Disposition> process(JobSubmitted job, BooleanSupplier owned) {
+        return process(job, owned, false);
+    }
+
+    private CompletableFuture<Disposition> process(JobSubmitted job, BooleanSupplier owned, boolean leaseChecked) {
         // while every upstream key for the model is paused, or the model's circuit is open, the job stays queued here
         // (and the rest in Kafka once the worker is full)
         return targets.whenAnyUsable(job.model())
@@ -124,10 +132,50 @@ public class JobProcessor {
                             circuits.release(admission);
                             return DONE;
                         }
-                        return callUpstream(new Progress(job, owned, admission, start.get().attempts(),
-                                start.get().failedAttempts()));
+                        if (start.get().isLeased()) {
+                            circuits.release(admission);
+                            return afterLease(job, owned, start.get().leaseLeft(), leaseChecked);
+                        }
+                        UUID id = job.jobId().value();
+                        leases.hold(id);
+                        try {
+                            return callUpstream(new Progress(job, owned, admission, start.get().attempts(),
+                                    start.get().failedAttempts())).whenComplete((done, failure) -> leases.release(id));
+                        } catch (RuntimeException e) {
+                            leases.release(id);
+                            throw e;
+                        }
                     });
                 });
+    }
+
+    /**
+     * The job runs under a live lease (its worker is alive: after a rebalance, usually the partition's old owner):
+     * this record waits, holding its slot but no circuit admission, and is decided again just after the lease ends or
+     * within a second, whichever is sooner. By then the owner has usually stored the outcome (nothing to do), or given
+     * the job up (this worker runs it), or it died and the lease lapsed (this worker takes it over). The wait is
+     * bounded by the owner's call and the lease; the partition's commit waits with it, so the job is never dropped.
+     */
+    private CompletableFuture<Disposition> afterLease(JobSubmitted job, BooleanSupplier owned, Duration leaseLeft,
+                                                      boolean checkedBefore) {
+        Duration wait = JobLeases.recheckAfter(leaseLeft);
+        JobLogContext.run(job, () -> {
+            if (checkedBefore) {
+                log.debug("job still runs under a worker's lease, for {} more; checking again in {}", leaseLeft, wait);
+            } else {
+                log.info("job is running on a worker that holds its lease for {} more; not sending it from here, "
+                        + "checking again in {}", leaseLeft, wait);
+            }
+        });
+        CompletableFuture<Void> waited = new CompletableFuture<>();
+        try {
+            timer.schedule(() -> waited.complete(null), wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException rejected) {
+            return CompletableFuture.failedFuture(rejected);
+        }
+        return waited.thenCompose(ignored -> stopping
+                ? CompletableFuture.failedFuture(new IllegalStateException("stopping while another worker's lease held the job"))
+                : process(job, owned, true));
     }
 
     /** From now on nothing new is started; pending database retries give up so the worker can exit. */
@@ -136,8 +184,8 @@ public class JobProcessor {
     }
 
     /**
-     * Marks the job running (grouped with other jobs' starts); empty when it must not run (cancelled, finished,
-     * waiting for a retry, or just expired).
+     * Marks the job running under this process's lease (grouped with other jobs' starts); leased when a worker's
+     * live lease holds it; empty when it must not run (cancelled, finished, waiting for a retry, or just expired).
      */
     private CompletableFuture<Optional<JobStart>> start(JobSubmitted job) {
         return retrying(job, () -> writes.markRunning(job.jobId().value()))
@@ -156,7 +204,7 @@ public class JobProcessor {
         UUID id = job.jobId().value();
         return jdbi.withHandle(handle -> {
             transitions.insertIfAbsent(handle, NewJobRow.of(job));
-            Optional<JobStart> start = transitions.markRunning(handle, id);
+            Optional<JobStart> start = transitions.markRunning(handle, id, leases.lease());
             if (start.isEmpty()) {
                 log.info("job is {}; not sending it upstream",
                         handle.attach(JobDao.class).findStatus(id).orElse("gone"));
@@ -166,7 +214,7 @@ public class JobProcessor {
     }
 
     private static Optional<JobStart> runnable(JobSubmitted job, Optional<JobStart> start) {
-        if (start.isEmpty()) {
+        if (start.isEmpty() || start.get().isLeased()) {
             return start;
         }
         if (start.get().expired()) {
@@ -251,7 +299,9 @@ public class JobProcessor {
         if (outcome == null) {
             JobLogContext.run(job, () -> log.info("partition moved to another worker while the job waited for budget; "
                     + "not sending it from here"));
-            return DONE;
+            // give its lease up: the new owner of the partition holds the record and takes the job at once
+            return inDatabase(job, () -> jdbi.withHandle(handle -> transitions.requeue(handle, job.jobId().value(),
+                    progress.attempt()))).thenApply(requeued -> Disposition.DONE);
         }
         UUID id = job.jobId().value();
         if (outcome instanceof Outcome.Succeed succeed) {

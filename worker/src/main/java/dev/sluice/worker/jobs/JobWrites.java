@@ -1,5 +1,6 @@
 package dev.sluice.worker.jobs;
 
+import dev.sluice.common.jobs.JobLease;
 import dev.sluice.common.jobs.JobStart;
 import dev.sluice.common.jobs.JobTransitions;
 import org.jdbi.v3.core.Jdbi;
@@ -21,9 +22,9 @@ public class JobWrites implements AutoCloseable {
     private final GroupCommit<UUID, Optional<JobStart>> running;
     private final GroupCommit<JobTransitions.Success, Boolean> succeeded;
 
-    public JobWrites(Jdbi jdbi, JobTransitions transitions, int writerThreads, int groupSize) {
+    public JobWrites(Jdbi jdbi, JobTransitions transitions, JobLease lease, int writerThreads, int groupSize) {
         this.running = new GroupCommit<>("mark-running", writerThreads, groupSize, id -> id, ids -> {
-            Map<UUID, JobStart> started = jdbi.withHandle(handle -> transitions.markRunning(handle, ids));
+            Map<UUID, JobStart> started = jdbi.withHandle(handle -> transitions.markRunning(handle, ids, lease));
             return ids.stream().map(id -> Optional.ofNullable(started.get(id))).toList();
         });
         this.succeeded = new GroupCommit<>("mark-succeeded", writerThreads, groupSize, JobTransitions.Success::id,
@@ -33,7 +34,10 @@ public class JobWrites implements AutoCloseable {
                 });
     }
 
-    /** queued → running; empty when the job is in no state to run (or its row is not there, or not visible yet). */
+    /**
+     * queued → running under this process's lease; leased ({@link JobStart#isLeased()}) when a worker's live lease
+     * holds it; empty when the job is in no state to run (or its row is not there, or not visible yet).
+     */
     public CompletableFuture<Optional<JobStart>> markRunning(UUID id) {
         return running.submit(id);
     }

@@ -20,6 +20,7 @@ import org.redisson.api.RedissonClient;
 import dev.sluice.worker.upstream.UpstreamClient;
 import dev.sluice.worker.upstream.UpstreamKey;
 import dev.sluice.worker.upstream.UpstreamProperties;
+import dev.sluice.common.jobs.JobLease;
 import dev.sluice.common.jobs.JobTransitions;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
@@ -32,8 +33,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -123,19 +126,38 @@ class WorkerConfiguration {
         return new JobTransitions();
     }
 
+    /**
+     * This process's leases on its running jobs. Closed after the job writes (they depend on it): the jobs it still
+     * holds then are released, while the database is still open.
+     */
+    @Bean(destroyMethod = "close")
+    JobLeases jobLeases(Jdbi jdbi, JobTransitions transitions, LeaseProperties properties) {
+        return new JobLeases(JobLease.newOwner(properties.duration()), new JobLeases.Store() {
+            @Override
+            public int renew(Collection<UUID> ids, JobLease lease) {
+                return jdbi.withHandle(handle -> transitions.renewLeases(handle, ids, lease));
+            }
+
+            @Override
+            public int release(Collection<UUID> ids, JobLease lease) {
+                return jdbi.withHandle(handle -> transitions.releaseLeases(handle, ids, lease));
+            }
+        });
+    }
+
     /** Closed after the listeners stopped (they depend on it through the processor): what is waiting gets written. */
     @Bean(destroyMethod = "close")
-    JobWrites jobWrites(Jdbi jdbi, JobTransitions transitions, WorkerProperties properties) {
-        return new JobWrites(jdbi, transitions, properties.writeThreads(), properties.writeGroupSize());
+    JobWrites jobWrites(Jdbi jdbi, JobTransitions transitions, JobLeases leases, WorkerProperties properties) {
+        return new JobWrites(jdbi, transitions, leases.lease(), properties.writeThreads(), properties.writeGroupSize());
     }
 
     @Bean
     JobProcessor jobProcessor(Jdbi jdbi, JobTransitions transitions, JobWrites writes, MeteredUpstream upstream,
                               ResponseCache cache, UpstreamTargets targets, UpstreamCircuits circuits,
-                              WorkerProperties properties, ExecutorService databaseExecutor,
+                              WorkerProperties properties, JobLeases leases, ExecutorService databaseExecutor,
                               ScheduledExecutorService workerTimer) {
         return new JobProcessor(jdbi, transitions, writes, upstream, cache, targets, circuits, new OutcomeClassifier(),
-                properties, databaseExecutor, workerTimer);
+                properties, leases, databaseExecutor, workerTimer);
     }
 
     /**

@@ -1,3 +1,4 @@
 update jobs
-set status = 'queued', updated_at = now()
+set status = 'queued', updated_at = now(),
+    lease_owner = null, lease_until = null
 where id = :id and status = 'running' and attempts = :attempt
