@@ -111,6 +111,10 @@ public final class SluiceStack implements AutoCloseable {
     private void startApi() {
         List<String> args = commonArgs();
         args.add("--server.port=" + settings.apiPort());
+        if (settings.apiPort() == 0) {
+            // tests and benchmarks run side by side: the actuator gets a free port too, never a fixed one
+            args.add("--management.server.port=0");
+        }
         args.add("--sluice.tenants.bootstrap-api-key=" + devApiKey);
         api = ApiApplication.builder().run(args.toArray(String[]::new));
     }
