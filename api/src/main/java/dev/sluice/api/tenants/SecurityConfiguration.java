@@ -10,7 +10,9 @@ import jakarta.servlet.DispatcherType;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -37,7 +39,10 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, TenantRegistry tenants, TenantsProperties properties,
                                     AdminToken adminToken, MeterRegistry meters, SecurityProblems problems,
-                                    TenantRequestLimiter limiter, JsonMapper json) throws Exception {
+                                    TenantRequestLimiter limiter, JsonMapper json, Environment environment)
+            throws Exception {
+        boolean actuatorOnItsOwnPort = isSeparatePort(environment.getProperty("management.server.port"),
+                environment.getProperty("server.port", "8080"));
         var apiKeys = new ApiKeyAuthenticator(tenants, properties, meters);
         var throttle = new FailedAuthThrottle(properties.authFailuresPerMinute(), Ticker.systemTicker());
         http.csrf(AbstractHttpConfigurer::disable)
@@ -56,12 +61,24 @@ class SecurityConfiguration {
                         // the request dispatch was authorized already; its async completion and error page follow it
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers(HttpMethod.GET, "/health", "/ready").permitAll()
-                        // matches only on the management port (MANAGEMENT_PORT), never on the api's own port
-                        .requestMatchers(EndpointRequest.toAnyEndpoint()).permitAll()
+                        // the management port (MANAGEMENT_PORT) is internal; on SERVER_PORT the actuator is refused
+                        .requestMatchers(EndpointRequest.toAnyEndpoint())
+                        .access((authentication, context) -> new AuthorizationDecision(actuatorOnItsOwnPort))
                         .requestMatchers("/v1/**").hasRole(BearerTokenFilter.TENANT_ROLE)
                         .requestMatchers("/admin/**").hasRole(BearerTokenFilter.ADMIN_ROLE)
                         .anyRequest().denyAll());
         return http.build();
+    }
+
+    /**
+     * Whether the actuator has a server of its own: a management port that is set, not -1 (off), and either 0 (a
+     * free one) or not SERVER_PORT. When it shares SERVER_PORT, the chain refuses it like any unknown path.
+     */
+    static boolean isSeparatePort(String managementPort, String serverPort) {
+        if (managementPort == null || managementPort.isBlank() || "-1".equals(managementPort.strip())) {
+            return false;
+        }
+        return "0".equals(managementPort.strip()) || !managementPort.strip().equals(serverPort.strip());
     }
 
     /** {@code /ready} shows its checks and details only to a request that sent the admin token. */
