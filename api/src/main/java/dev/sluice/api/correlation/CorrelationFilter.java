@@ -16,22 +16,23 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Gives every HTTP exchange a correlation id (the caller's {@code X-Correlation-ID} when it is sane,
- * else a new one) in the log context and the response. Controllers replace it with the job or batch id.
+ * Gives every HTTP exchange a correlation id in the log context and the response. Controllers replace it with the job
+ * or batch id. A caller's {@code X-Correlation-ID} is kept as it is only in Sluice's own {@code req_...} form; any
+ * other sane one is prefixed {@code client:}, so no caller can plant lines in a job's log trail (whose id is the job
+ * id). Anything else gets a new id.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class CorrelationFilter extends OncePerRequestFilter {
 
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final Pattern OURS = Pattern.compile("req_[A-Za-z0-9]{1,96}");
+    static final String CALLER_PREFIX = "client:";
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String incoming = request.getHeader(Correlation.HEADER);
-        String correlationId = incoming != null && SANE.matcher(incoming).matches()
-                ? incoming
-                : "req_" + UUID.randomUUID().toString().replace("-", "");
+        String correlationId = correlationIdFor(request.getHeader(Correlation.HEADER));
         MDC.put(Correlation.CORRELATION_ID, correlationId);
         response.setHeader(Correlation.HEADER, correlationId);
         try {
@@ -41,6 +42,16 @@ public class CorrelationFilter extends OncePerRequestFilter {
             MDC.remove(Correlation.JOB_ID);
             MDC.remove(Correlation.TENANT_ID);
         }
+    }
+
+    static String correlationIdFor(String incoming) {
+        if (incoming != null && OURS.matcher(incoming).matches()) {
+            return incoming;
+        }
+        if (incoming != null && SANE.matcher(incoming).matches()) {
+            return incoming.startsWith(CALLER_PREFIX) ? incoming : CALLER_PREFIX + incoming;
+        }
+        return "req_" + UUID.randomUUID().toString().replace("-", "");
     }
 
     /** Called when a request creates or names a job or batch: that id becomes the correlation id. */

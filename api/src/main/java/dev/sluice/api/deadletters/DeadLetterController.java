@@ -2,11 +2,9 @@ package dev.sluice.api.deadletters;
 
 import dev.sluice.api.problems.FieldProblem;
 import dev.sluice.api.problems.Problems;
-import dev.sluice.api.tenants.AdminAuthorization;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -33,18 +31,14 @@ class DeadLetterController {
 
     private final DeadLetterReader reader;
     private final DeadLetterReplay replay;
-    private final AdminAuthorization admin;
 
-    DeadLetterController(DeadLetterReader reader, DeadLetterReplay replay, AdminAuthorization admin) {
+    DeadLetterController(DeadLetterReader reader, DeadLetterReplay replay) {
         this.reader = reader;
         this.replay = replay;
-        this.admin = admin;
     }
 
     @GetMapping("/admin/dead-letters")
-    DeadLettersView list(@RequestHeader(name = "Authorization", required = false) String authorization,
-                         @RequestParam(name = "limit", defaultValue = "100") int limit) {
-        admin.authorize(authorization);
+    DeadLettersView list(@RequestParam(name = "limit", defaultValue = "100") int limit) {
         if (limit < 1 || limit > 10_000) {
             throw Problems.invalidRequest(List.of(new FieldProblem("limit", "must be between 1 and 10000")));
         }
@@ -53,9 +47,7 @@ class DeadLetterController {
     }
 
     @PostMapping("/admin/dead-letters/replay")
-    ReplayView replay(@RequestHeader(name = "Authorization", required = false) String authorization,
-                      @RequestBody ReplayRequest request) {
-        admin.authorize(authorization);
+    ReplayView replay(@RequestBody ReplayRequest request) {
         boolean all = Boolean.TRUE.equals(request.all());
         boolean someIds = request.jobIds() != null && !request.jobIds().isEmpty();
         if (all == someIds) {

@@ -8,34 +8,37 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.OptionalLong;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
-import org.springframework.stereotype.Component;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Submits over the tenant's limit get 429 with Retry-After and a problem body, before the body is even read, so
- * nothing is enqueued. Polls and reads are not counted.
+ * nothing is enqueued. Polls and reads are not counted. It runs in the security chain, after authentication, and
+ * matches paths as Spring MVC does (decoded, without {@code ;} parameters), so no spelling of a submit path skips it.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 20)
-class TenantLimitFilter extends OncePerRequestFilter {
+public final class TenantLimitFilter extends OncePerRequestFilter {
+
+    private static final RequestMatcher SUBMITS = new OrRequestMatcher(
+            PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/v1/jobs"),
+            PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/v1/jobs/batch"));
 
     private final TenantRequestLimiter limiter;
     private final JsonMapper json;
 
-    TenantLimitFilter(TenantRequestLimiter limiter, JsonMapper json) {
+    public TenantLimitFilter(TenantRequestLimiter limiter, JsonMapper json) {
         this.limiter = limiter;
         this.json = json;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !"POST".equals(request.getMethod()) || !(path.equals("/v1/jobs") || path.equals("/v1/jobs/batch"));
+        return !SUBMITS.matches(request);
     }
 
     @Override

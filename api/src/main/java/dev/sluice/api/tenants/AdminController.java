@@ -12,14 +12,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Creates tenants. Authorised by the admin token (SLUICE_ADMIN_TOKEN or SLUICE_ADMIN_TOKEN_FILE). */
+/**
+ * Creates tenants and sets their limits. Only requests with the admin token (SLUICE_ADMIN_TOKEN or
+ * SLUICE_ADMIN_TOKEN_FILE) get here: the security chain checks it before any body is read.
+ */
 @RestController
 class AdminController {
 
@@ -36,18 +38,14 @@ class AdminController {
     }
 
     private final TenantRegistry tenants;
-    private final AdminAuthorization admin;
 
-    AdminController(TenantRegistry tenants, AdminAuthorization admin) {
+    AdminController(TenantRegistry tenants) {
         this.tenants = tenants;
-        this.admin = admin;
     }
 
     @PostMapping("/admin/tenants")
     @ResponseStatus(HttpStatus.CREATED)
-    TenantCreatedView createTenant(@RequestHeader(name = "Authorization", required = false) String authorization,
-                                   @RequestBody CreateTenantRequest request) {
-        authorize(authorization);
+    TenantCreatedView createTenant(@RequestBody CreateTenantRequest request) {
         if (request.name() == null || !TENANT_NAME.matcher(request.name()).matches()) {
             throw Problems.invalidRequest(List.of(new FieldProblem("name",
                     "required: 1-63 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit")));
@@ -65,9 +63,7 @@ class AdminController {
 
     /** Sets or (with null) clears a tenant's own submit limit; api replicas pick it up within the cache TTL. */
     @PutMapping("/admin/tenants/{tenantId}/limits")
-    TenantLimitsRequest setLimits(@RequestHeader(name = "Authorization", required = false) String authorization,
-                                  @PathVariable String tenantId, @RequestBody TenantLimitsRequest request) {
-        authorize(authorization);
+    TenantLimitsRequest setLimits(@PathVariable String tenantId, @RequestBody TenantLimitsRequest request) {
         checkLimit(request.requestsPerMinute());
         TenantId tenant;
         try {
@@ -88,9 +84,5 @@ class AdminController {
             throw Problems.invalidRequest(List.of(new FieldProblem("requests_per_minute",
                     "must be 0 (no limit) or a positive number of submits per minute")));
         }
-    }
-
-    private void authorize(String authorization) {
-        admin.authorize(authorization);
     }
 }

@@ -11,18 +11,27 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Served by every Sluice process on its SERVER_PORT. /health: the process is alive (touches nothing). /ready: Kafka and PostgreSQL are
- * reachable, plus details that do not make the process unready (a paused upstream key). */
+ * Served by every Sluice process on its SERVER_PORT. /health: the process is alive (touches nothing). /ready: Kafka and
+ * PostgreSQL are reachable ({@code {"status":"UP"}} or {@code "DOWN"} with 503); the checks and details that do not make
+ * the process unready (a paused upstream key) are shown only to the {@link ReadinessAudience}, if there is one.
+ */
 @RestController
 public class HealthController {
 
     private final ReadinessProbe readiness;
+    private final RecentReadiness recentReadiness;
+    private final ReadinessAudience audience;
 
-    public HealthController(ReadinessProbe readiness) {
+    public HealthController(ReadinessProbe readiness, ObjectProvider<ReadinessAudience> audience) {
         this.readiness = readiness;
+        this.recentReadiness = new RecentReadiness(readiness::check, Clock.systemUTC(), Duration.ofSeconds(1));
+        this.audience = audience.getIfAvailable(() -> () -> true);
     }
 
     @GetMapping("/health")
@@ -31,9 +40,18 @@ public class HealthController {
     }
 
     @GetMapping("/ready")
-    ResponseEntity<Readiness> ready() {
-        Readiness result = readiness.check();
-        return ResponseEntity.status(result.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(result);
+    ResponseEntity<Map<String, Object>> ready() {
+        boolean detailed = audience.maySeeDetail();
+        // anyone may ask: they share one check a second, so a flood of probes cannot become a flood of checks
+        Readiness result = detailed ? readiness.check() : recentReadiness.get();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", result.ready() ? "UP" : "DOWN");
+        if (detailed) {
+            body.put("ready", result.ready());
+            body.put("checks", result.checks());
+            body.put("details", result.details());
+        }
+        return ResponseEntity.status(result.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(body);
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -12,6 +12,9 @@ public final class ApiKeys {
 
     private static final String PREFIX = "sk-sluice-";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What {@link #generate()} makes (43 characters after the prefix), with room for keys made elsewhere. */
+    private static final java.util.regex.Pattern WELL_FORMED =
+            java.util.regex.Pattern.compile("sk-sluice-[A-Za-z0-9_-]{32,128}");
 
     private ApiKeys() {
     }
@@ -20,6 +23,14 @@ public final class ApiKeys {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * Whether {@code key} can be a Sluice key at all: {@code sk-sluice-} and 32 to 128 base64url characters. Checked
+     * before any lookup, so a malformed key never costs a database round trip.
+     */
+    public static boolean isWellFormed(String key) {
+        return key != null && WELL_FORMED.matcher(key).matches();
     }
 
     public static String hash(String key) {

@@ -14,8 +14,9 @@ public interface TenantDao {
     @SqlQuery
     UUID upsertTenant(@Bind("id") UUID id, @Bind("name") String name);
 
+    /** Creates the tenant; empty when one of that name exists already (also when it was made a moment ago). */
     @SqlQuery
-    Optional<UUID> findIdByName(@Bind("name") String name);
+    Optional<UUID> insertTenant(@Bind("id") UUID id, @Bind("name") String name);
 
     @SqlUpdate
     int insertKey(@Bind("keyHash") String keyHash, @Bind("tenantId") UUID tenantId, @Bind("keyPrefix") String keyPrefix);

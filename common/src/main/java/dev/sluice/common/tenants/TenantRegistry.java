@@ -29,10 +29,8 @@ public class TenantRegistry {
         String key = ApiKeys.generate();
         TenantId tenantId = jdbi.inTransaction(handle -> {
             TenantDao dao = handle.attach(TenantDao.class);
-            if (dao.findIdByName(name).isPresent()) {
-                throw new TenantExistsException(name);
-            }
-            TenantId id = new TenantId(dao.upsertTenant(TenantId.newId().value(), name));
+            TenantId id = dao.insertTenant(TenantId.newId().value(), name).map(TenantId::new)
+                    .orElseThrow(() -> new TenantExistsException(name));
             dao.setRequestsPerMinute(id.value(), requestsPerMinute);
             dao.insertKey(ApiKeys.hash(key), id.value(), ApiKeys.displayPrefix(key));
             return id;

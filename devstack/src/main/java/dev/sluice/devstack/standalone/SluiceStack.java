@@ -16,11 +16,15 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Sluice in one JVM: the embedded broker (unless Kafka is given), the upstream simulator (unless a key
@@ -31,6 +35,7 @@ public final class SluiceStack implements AutoCloseable {
 
     /** The key the simulator expects when Sluice starts it; it is not a secret of anyone's. */
     public static final String SIMULATOR_KEY = "sk-simulator-standalone";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final StackSettings settings;
     private final EmbeddedKafkaBroker broker;
@@ -72,19 +77,32 @@ public final class SluiceStack implements AutoCloseable {
         return stack;
     }
 
-    /** The dev key survives restarts (kept in the data directory), so a printed curl keeps working. */
-    private static String storedDevKey(Path dataDirectory) {
+    /**
+     * The dev key survives restarts (kept in the data directory), so a printed curl keeps working. Only its owner may
+     * read the file (mode 0600, also put right on a file an older version left readable).
+     */
+    static String storedDevKey(Path dataDirectory) {
         Path file = dataDirectory.resolve("dev-api-key");
         try {
             if (Files.exists(file)) {
+                ownerOnly(file);
                 return Files.readString(file).strip();
             }
             Files.createDirectories(dataDirectory);
             String key = ApiKeys.generate();
-            Files.writeString(file, key + "\n");
+            Path written = Files.createFile(dataDirectory.resolve("dev-api-key.tmp." + ProcessHandle.current().pid()),
+                    PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.writeString(written, key + "\n");
+            Files.move(written, file, StandardCopyOption.ATOMIC_MOVE);
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void ownerOnly(Path file) throws IOException {
+        if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
         }
     }
 
@@ -111,6 +129,10 @@ public final class SluiceStack implements AutoCloseable {
     private void startApi() {
         List<String> args = commonArgs();
         args.add("--server.port=" + settings.apiPort());
+        if (settings.apiPort() == 0) {
+            // tests and benchmarks run side by side: the actuator gets a free port too, never a fixed one
+            args.add("--management.server.port=0");
+        }
         args.add("--sluice.tenants.bootstrap-api-key=" + devApiKey);
         api = ApiApplication.builder().run(args.toArray(String[]::new));
     }

@@ -58,7 +58,7 @@ public final class WorkerProcess implements AutoCloseable {
 
     /**
      * Starts {@code java <jvmOptions> -jar <jar> worker}. The environment is this process's, plus {@code environment},
-     * plus {@code SERVER_PORT} (a free port, for {@code /ready}). Returns at once; see {@link #isReady}.
+     * plus {@code SERVER_PORT} and {@code MANAGEMENT_PORT} (one free port, for {@code /ready} and the actuator). Returns at once; see {@link #isReady}.
      */
     public static WorkerProcess start(Path jar, Map<String, String> environment, List<String> jvmOptions,
                                       Path logFile) throws IOException {
@@ -77,6 +77,8 @@ public final class WorkerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
+        // actuator on that same port, where the benchmarks and chaos runs read the worker's metrics
+        builder.environment().put("MANAGEMENT_PORT", Integer.toString(port));
         builder.redirectErrorStream(true);
         builder.redirectOutput(logFile.toFile());
         return new WorkerProcess(builder.start(), port, logFile);

@@ -128,9 +128,9 @@ class JobLifecycleIT {
     }
 
     @Test
-    void healthNeverTouchesDependenciesAndReadinessReportsKafkaAndPostgres() {
+    void healthNeverTouchesDependenciesAndReadinessReportsKafkaAndPostgresToTheAdmin() {
         Reply health = client.get("/health", null);
-        Reply ready = client.get("/ready", null);
+        Reply ready = client.get("/ready", TestStack.ADMIN_TOKEN);
 
         assertThat(health.status()).isEqualTo(200);
         assertThat(ready.status()).isEqualTo(200);

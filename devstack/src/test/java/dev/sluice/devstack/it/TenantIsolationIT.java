@@ -4,6 +4,11 @@ import dev.sluice.devstack.it.SluiceClient.Reply;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TenantIsolationIT {
@@ -61,5 +66,24 @@ class TenantIsolationIT {
         assertThat(first.status()).isEqualTo(201);
         assertThat(first.json().get("api_key").stringValue()).startsWith("sk-sluice-");
         assertThat(second.status()).isEqualTo(409);
+    }
+
+    @Test
+    void twoConcurrentCreatesOfOneNameMakeOneTenant() throws Exception {
+        String name = "race-" + UUID.randomUUID().toString().substring(0, 8);
+        List<Thread> threads = new ArrayList<>();
+        List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
+        for (int index = 0; index < 8; index++) {
+            Thread thread = new Thread(() -> statuses.add(client.send("POST", "/admin/tenants",
+                    "Bearer " + TestStack.ADMIN_TOKEN, ("{\"name\":\"" + name + "\"}").getBytes()).status()));
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        assertThat(statuses).containsOnly(201, 409);
+        assertThat(statuses.stream().filter(status -> status == 201)).hasSize(1);
     }
 }

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  */
 public final class TestStack {
 
-    public static final String ADMIN_TOKEN = "it-admin-token";
+    /** At least 32 characters, as the api requires of SLUICE_ADMIN_TOKEN. */
+    public static final String ADMIN_TOKEN = "it-admin-token-0123456789abcdefghij";
     public static final String DATABASE_URL = System.getenv().getOrDefault("SLUICE_TEST_DATABASE_URL",
             "jdbc:postgresql://127.0.0.1:5432/sluice_test");
     public static final String DATABASE_USER = System.getenv().getOrDefault("DATABASE_USER", "postgres");

@@ -1,1 +1,0 @@
-select id from tenants where name = :name
