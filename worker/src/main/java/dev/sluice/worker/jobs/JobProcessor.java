@@ -5,7 +5,6 @@ import dev.sluice.common.jobs.JobStart;
 import dev.sluice.common.jobs.JobTransitions;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
-import dev.sluice.common.json.SluiceJson;
 import dev.sluice.worker.correlation.JobLogContext;
 import dev.sluice.worker.upstream.KeyHealth;
 import dev.sluice.worker.upstream.Outcome;
@@ -31,7 +30,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -42,7 +40,8 @@ import java.util.function.Supplier;
  * stored as {@code waiting} with a due time ({@link RetryScheduler} re-publishes it), so nothing waits in memory.
  * The returned future completes only once the outcome is stored (or the job is known to need nothing), so the
  * consumer commits the offset after the write, never before. It never completes exceptionally while running:
- * a failed database write is retried until it succeeds or the worker stops.
+ * a database step is retried within a bound ({@link DatabaseSteps}); one the database rejects for good fails the job
+ * and dead-letters its record, and one that keeps failing past the bound hands the record back to its topic.
  */
 public class JobProcessor {
 
@@ -79,7 +78,7 @@ public class JobProcessor {
     private final OutcomeClassifier classifier;
     private final WorkerProperties properties;
     private final Executor database;
-    private final ScheduledExecutorService timer;
+    private final DatabaseSteps steps;
     private volatile boolean stopping;
 
     public JobProcessor(Jdbi jdbi, JobTransitions transitions, JobWrites writes, MeteredUpstream upstream,
@@ -96,7 +95,7 @@ public class JobProcessor {
         this.classifier = classifier;
         this.properties = properties;
         this.database = database;
-        this.timer = timer;
+        this.steps = new DatabaseSteps(timer, properties.databaseRetryLimit(), () -> stopping);
     }
 
     public CompletableFuture<Disposition> process(JobSubmitted job) {
@@ -119,14 +118,19 @@ public class JobProcessor {
                         JobLogContext.run(job, () -> log.info("partition moved to another worker; leaving the job to it"));
                         return DONE;
                     }
-                    return start(job).thenCompose(start -> {
+                    return start(job).handle((start, failure) -> {
+                        if (failure != null) {
+                            circuits.release(admission);
+                            return notStarted(job, failure);
+                        }
                         if (start.isEmpty()) {
                             circuits.release(admission);
                             return DONE;
                         }
-                        return callUpstream(new Progress(job, owned, admission, start.get().attempts(),
-                                start.get().failedAttempts()));
-                    });
+                        Progress progress = new Progress(job, owned, admission, start.get().attempts(),
+                                start.get().failedAttempts());
+                        return callUpstream(progress).exceptionallyCompose(notStored -> notStored(progress, notStored));
+                    }).thenCompose(Function.identity());
                 });
     }
 
@@ -355,47 +359,75 @@ public class JobProcessor {
         });
     }
 
-    /** Runs a database step on the database pool; on failure retries with back-off until it works or the worker stops. */
+    /**
+     * The job could not be marked running. Rejected for good (its row cannot be created, e.g. the foreign key to a
+     * batch that never committed): the record is dead-lettered at once. Still failing after the retry bound: it is
+     * handed back to its topic.
+     */
+    private CompletableFuture<Disposition> notStarted(JobSubmitted job, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (!(cause instanceof DatabaseSteps.DatabaseStepFailed gaveUp)) {
+            return givenBack(job, cause);
+        }
+        if (gaveUp.permanent()) {
+            JobLogContext.run(job, () -> log.error("the job's row cannot be created or marked running; dead-lettering "
+                    + "its record", gaveUp.getCause()));
+            return CompletableFuture.completedFuture(new Disposition.DeadLetter(
+                    "the job's row cannot be created or marked running: " + gaveUp.getMessage(), 0));
+        }
+        return givenBack(job, gaveUp);
+    }
+
+    /**
+     * A step after the job started gave up. Rejected for good: the job is failed with {@code database_rejected} (the
+     * detail goes to the log) and its record dead-lettered, even when that fail cannot be written either. Still
+     * failing after the retry bound: the record is handed back; the answer, if there was one, waits in the cache.
+     */
+    private CompletableFuture<Disposition> notStored(Progress progress, Throwable failure) {
+        JobSubmitted job = progress.job();
+        Throwable cause = unwrap(failure);
+        if (!(cause instanceof DatabaseSteps.DatabaseStepFailed gaveUp) || !gaveUp.permanent()) {
+            return givenBack(job, cause);
+        }
+        JobLogContext.run(job, () -> log.error("the database rejected the job's state for good; failing the job",
+                gaveUp.getCause()));
+        String message = "the job's result could not be stored: the database rejected it (SQLState "
+                + gaveUp.sqlState() + ")";
+        int failed = progress.failedAttempts() + 1;
+        Disposition.DeadLetter deadLetter = new Disposition.DeadLetter(message + "; " + gaveUp.getMessage(), failed);
+        UUID id = job.jobId().value();
+        return store(progress, "failed", handle -> transitions.markFailed(handle, id, progress.attempt(),
+                json(JobResults.failed("database_rejected", message, null, null, failed)),
+                json(JobResults.attempt(progress.attempt(), "database_rejected", message, null))))
+                .handle((stored, failedAgain) -> {
+                    if (failedAgain != null) {
+                        JobLogContext.run(job, () -> log.error("not even the job's failure could be stored; "
+                                + "dead-lettering its record: {}", unwrap(failedAgain).toString()));
+                    }
+                    return deadLetter;
+                });
+    }
+
+    private CompletableFuture<Disposition> givenBack(JobSubmitted job, Throwable cause) {
+        if (stopping) {
+            return CompletableFuture.failedFuture(cause); // the record stays uncommitted and is redelivered
+        }
+        JobLogContext.run(job, () -> log.error("giving the job back to its topic: a step failed past the retry bound",
+                cause));
+        return CompletableFuture.completedFuture(new Disposition.HandBack(String.valueOf(cause)));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** Runs a database step on the database pool, retried within a bound ({@link DatabaseSteps}). */
     private <T> CompletableFuture<T> inDatabase(JobSubmitted job, Supplier<T> step) {
         return retrying(job, () -> CompletableFuture.supplyAsync(() -> JobLogContext.call(job, step), database));
     }
 
-    /** Retries a database write that completes exceptionally, with back-off, until it works or the worker stops. */
     private <T> CompletableFuture<T> retrying(JobSubmitted job, Supplier<CompletableFuture<T>> write) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        attempt(job, write, result, 1);
-        return result;
-    }
-
-    private <T> void attempt(JobSubmitted job, Supplier<CompletableFuture<T>> write, CompletableFuture<T> result,
-                             int tries) {
-        CompletableFuture<T> attempt;
-        try {
-            attempt = write.get();
-        } catch (RuntimeException rejected) {
-            result.completeExceptionally(rejected);
-            return;
-        }
-        attempt.whenComplete((value, failure) -> {
-            if (failure == null) {
-                result.complete(value);
-                return;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (stopping || !(cause instanceof RuntimeException)) {
-                result.completeExceptionally(cause);
-                return;
-            }
-            Duration delay = Duration.ofMillis(Math.min(30_000, 250L << Math.min(tries, 7)));
-            JobLogContext.run(job, () -> log.warn("database step failed (try {}), retrying in {}: {}", tries, delay,
-                    cause.toString()));
-            try {
-                timer.schedule(() -> attempt(job, write, result, tries + 1), delay.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RuntimeException rejected) {
-                result.completeExceptionally(rejected);
-            }
-        });
+        return steps.run(job, write);
     }
 
     /** Exponential back-off with jitter: base × 2^(n-1), capped, then a random 50–100 % of it. */
@@ -406,6 +438,6 @@ public class JobProcessor {
     }
 
     private static String json(ObjectNode node) {
-        return SluiceJson.mapper().writeValueAsString(node);
+        return StoredJson.write(node);
     }
 }
