@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * 429 "Request too large ..."              → Fail       (larger than the whole TPM limit)
  * 429 other (rate_limit_exceeded)          → RateLimited(wait from retry-after-ms, retry-after, reset headers)
  * 408, 409, 5xx                            → Retry
- * timeout, connection refused or reset     → Retry
+ * timeout, connection refused or reset     → Retry      (the timeout covers the whole call, body included)
+ * body above OPENAI_MAX_RESPONSE_SIZE      → Fail       (upstream_response_too_large)
  * </pre>
  */
 public final class OutcomeClassifier {
@@ -49,6 +50,12 @@ public final class OutcomeClassifier {
     private static final Pattern TRY_AGAIN = Pattern.compile("try again in (\\d+(?:\\.\\d+)?)(ms|s)");
 
     public Outcome classify(UpstreamReply reply) {
+        if (reply instanceof UpstreamReply.TooLarge tooLarge) {
+            // the same request would most likely be as large again, and paid for again: fail, don't retry
+            return new Outcome.Fail(tooLarge.status(), "upstream_response_too_large", "the upstream's answer was "
+                    + "larger than the worker's limit of " + tooLarge.limitBytes() + " bytes (OPENAI_MAX_RESPONSE_SIZE); "
+                    + "ask for fewer choices (n) or fewer output tokens", null);
+        }
         if (reply instanceof UpstreamReply.Unreachable unreachable) {
             String code = unreachable.kind() == UpstreamReply.Unreachable.Kind.TIMEOUT ? "upstream_timeout" : "upstream_unreachable";
             return new Outcome.Retry(code, unreachable.detail(), null);

@@ -122,6 +122,13 @@ class OutcomeClassifierTest {
     }
 
     @Test
+    void anAnswerLargerThanTheLimitFailsWithoutARetry() {
+        assertThat(classifier.classify(new UpstreamReply.TooLarge(200, 16 * 1024 * 1024)))
+                .isInstanceOfSatisfying(Outcome.Fail.class,
+                        fail -> assertThat(fail.code()).isEqualTo("upstream_response_too_large"));
+    }
+
+    @Test
     void serverErrorsTimeoutsAndGatewayPagesAreRetried() {
         assertThat(classifier.classify(answer(500, error("server_error", null, "oops"))))
                 .isInstanceOfSatisfying(Outcome.Retry.class, retry -> assertThat(retry.code()).isEqualTo("server_error"));
