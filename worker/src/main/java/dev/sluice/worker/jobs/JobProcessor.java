@@ -50,7 +50,8 @@ public class JobProcessor {
 
     /**
      * One job's progress: its current attempt number in the database fences writes from a stale worker; the
-     * admission is the circuit's leave for this call, for the job's model or its fallback.
+     * admission is the circuit's leave for this call, for the job's model or its fallback (null for a model no target
+     * serves: that job only fails).
      */
     private record Progress(JobSubmitted job, BooleanSupplier owned, UpstreamCircuits.Admission admission, int attempt,
                             int failedAttempts) {
@@ -110,26 +111,31 @@ public class JobProcessor {
     public CompletableFuture<Disposition> process(JobSubmitted job, BooleanSupplier owned) {
         // while every upstream key for the model is paused, or the model's circuit is open, the job stays queued here
         // (and the rest in Kafka once the worker is full)
+        // a model no target serves gets nothing of its own (no circuit, gauge, lane or Redis key): it fails at once
         return targets.whenAnyUsable(job.model())
-                .thenCompose(usable -> circuits.admit(job.model()))
+                .thenCompose(usable -> targets.isServed(job.model()))
+                .thenCompose(served -> served ? circuits.admit(job.model())
+                        : CompletableFuture.<UpstreamCircuits.Admission>completedFuture(null))
                 .thenCompose(admission -> {
                     if (!owned.getAsBoolean()) {
-                        circuits.release(admission);
+                        release(admission);
                         JobLogContext.run(job, () -> log.info("partition moved to another worker; leaving the job to it"));
                         return DONE;
                     }
                     return start(job).handle((start, failure) -> {
                         if (failure != null) {
-                            circuits.release(admission);
+                            release(admission);
                             return notStarted(job, failure);
                         }
                         if (start.isEmpty()) {
-                            circuits.release(admission);
+                            release(admission);
                             return DONE;
                         }
                         Progress progress = new Progress(job, owned, admission, start.get().attempts(),
                                 start.get().failedAttempts());
-                        return callUpstream(progress).exceptionallyCompose(notStored -> notStored(progress, notStored));
+                        CompletableFuture<Disposition> run = admission == null ? apply(progress, notServed(job.model()))
+                                : callUpstream(progress);
+                        return run.exceptionallyCompose(notStored -> notStored(progress, notStored));
                     }).thenCompose(Function.identity());
                 });
     }
@@ -214,8 +220,7 @@ public class JobProcessor {
                 }
                 if (result instanceof MeteredUpstream.Result.NotServed notServed) {
                     circuits.release(progress.admission());
-                    return new Outcome.Fail(0, "model_not_configured", "no configured upstream serves the model '"
-                            + notServed.model() + "' (see sluice.upstream.models and targets); it was not sent", null);
+                    return notServed(notServed.model());
                 }
                 MeteredUpstream.Result.Sent sent = (MeteredUpstream.Result.Sent) result;
                 Outcome classified = JobLogContext.call(job, () -> classifier.classify(sent.reply()));
@@ -239,6 +244,19 @@ public class JobProcessor {
                     decided instanceof Outcome.Succeed succeed && !progress.admission().fallback() ? succeed.response() : null));
             return outcome.thenCompose(decided -> apply(progress, decided));
         });
+    }
+
+    private static Outcome notServed(String model) {
+        String shown = model.length() > 256 ? model.substring(0, 256) + "…" : model;
+        return new Outcome.Fail(0, "model_not_configured", "no configured upstream serves the model '" + shown
+                + "' (see SLUICE_UPSTREAM_MODELS and the upstream targets); it was not sent", null);
+    }
+
+    /** Gives the circuit's leave back; none was taken for a model no target serves. */
+    private void release(UpstreamCircuits.Admission admission) {
+        if (admission != null) {
+            circuits.release(admission);
+        }
     }
 
     private static Outcome tooLargeOutcome(JobSubmitted job, MeteredUpstream.Result.TooLarge tooLarge) {

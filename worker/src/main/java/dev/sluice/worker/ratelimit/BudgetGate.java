@@ -69,6 +69,11 @@ public class BudgetGate {
         return lane == null ? 0 : lane.size();
     }
 
+    /** How many lanes (one per upstream and model seen) this process holds. */
+    public int lanes() {
+        return lanes.size();
+    }
+
     /** Jobs of this process waiting for budget, over all lanes. */
     public int waiting() {
         return lanes.values().stream().mapToInt(Lane::size).sum();

@@ -105,6 +105,24 @@ public class UpstreamClient {
         return timer;
     }
 
+    /**
+     * Whether the upstream has a model: {@code GET {base}/models/{model}}, free like the probe. Completes with the
+     * HTTP status (200 yes, 404 no), or 0 when the upstream could not be reached.
+     */
+    public CompletableFuture<Integer> lookUpModel(String model) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(models + "/"
+                        + java.net.URLEncoder.encode(model, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")))
+                .timeout(properties.connectTimeout())
+                .header("Authorization", "Bearer " + key.current().reveal())
+                .header("Accept", "application/json")
+                .header("User-Agent", "sluice-worker")
+                .GET()
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .thenApply(HttpResponse::statusCode)
+                .exceptionally(failure -> 0);
+    }
+
     /** The key now in use; changes when the key file is rotated. */
     public String keyFingerprint() {
         return key.current().fingerprint();
