@@ -94,10 +94,19 @@ class WorkerConfiguration {
                 .orElseGet(() -> limits.limitsOf(key.model())));
     }
 
+    /**
+     * Where a job admitted by its budget lane goes on (building and sending its request): not the shared timer, so a
+     * slow step there cannot stall the lanes' own timing or the cache followers.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService admissionExecutor() {
+        return Executors.newFixedThreadPool(2, named("sluice-admitted"));
+    }
+
     @Bean
     BudgetGate budgetGate(UpstreamBudget budget, RateLimitProperties limits, ScheduledExecutorService workerTimer,
-                          MeterRegistry meters) {
-        return new BudgetGate(budget, limits, workerTimer, meters);
+                          ExecutorService admissionExecutor, MeterRegistry meters) {
+        return new BudgetGate(budget, limits, workerTimer, admissionExecutor, meters);
     }
 
     @Bean
@@ -153,9 +162,8 @@ class WorkerConfiguration {
     }
 
     @Bean
-    RetryScheduler retryScheduler(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, WorkerProperties properties,
-                                  ScheduledExecutorService workerTimer) {
-        return new RetryScheduler(jdbi, kafka, properties.retryPollInterval(), workerTimer);
+    RetryScheduler retryScheduler(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, WorkerProperties properties) {
+        return new RetryScheduler(jdbi, kafka, properties.retryPollInterval());
     }
 
     @Bean

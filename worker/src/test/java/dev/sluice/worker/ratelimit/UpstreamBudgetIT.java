@@ -134,7 +134,7 @@ class UpstreamBudgetIT {
         RateLimitProperties limits = limits(key, 600, 0);
         UpstreamBudget budget = new UpstreamBudget(firstWorker, limits);
         grantsInARow(budget, key, 1);
-        BudgetGate gate = new BudgetGate(budget, limits, timer, new SimpleMeterRegistry());
+        BudgetGate gate = new BudgetGate(budget, limits, timer, timer, new SimpleMeterRegistry());
         // the budget is now spent, so every ticket below waits and the lane decides the order (one per 100 ms)
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<?>> admitted = new ArrayList<>();
@@ -156,7 +156,7 @@ class UpstreamBudgetIT {
             BudgetKey key = freshKey();
             RateLimitProperties limits = limits(key, 0, 0);
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            BudgetGate gate = new BudgetGate(new UpstreamBudget(unreachable, limits), limits, timer, meters);
+            BudgetGate gate = new BudgetGate(new UpstreamBudget(unreachable, limits), limits, timer, timer, meters);
 
             CompletableFuture<Admission> admission = gate.admit(new BudgetGate.Ticket(key, "t", false, 10));
 
