@@ -85,6 +85,12 @@ final class ChatCompletions {
         if (quirk == ModelQuirk.FORBIDDEN_MODEL) {
             return reject(OpenAiError.modelForbidden(model), limits);
         }
+        if (quirk == ModelQuirk.RATE_LIMITED) {
+            Map<String, String> retry = new LinkedHashMap<>(limits);
+            retry.put("retry-after", "1");
+            retry.put("retry-after-ms", "500");
+            return reject(OpenAiError.rateLimited(model, "requests", 1, 1, 1, "500ms"), retry);
+        }
         if (current.outage() || current.downModels().contains(model)) {
             return reject(OpenAiError.overloaded(), limits);
         }

@@ -11,6 +11,8 @@ public enum ModelQuirk {
     FORBIDDEN_MODEL,
     /** Sends the status, the headers and the start of the body, then stalls for the stall duration. */
     STALLED_BODY,
+    /** Answers 429 rate_limit_exceeded (requests) with retry-after-ms 500, every time. */
+    RATE_LIMITED,
     /** Answers 200 with a body of {@link #OVERSIZE_BYTES} (a chat completion padded with spaces). */
     OVERSIZE_BODY;
 

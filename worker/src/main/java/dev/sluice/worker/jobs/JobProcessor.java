@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -323,6 +324,13 @@ public class JobProcessor {
             // and a restart does not lose the wait; RetryScheduler puts the job back on Kafka when it is due
             return store(progress, "waiting for its next attempt", handle -> transitions.scheduleRetry(handle, id, progress.attempt(),
                     delay.toMillis(), entry)).thenApply(stored -> Disposition.DONE);
+        }
+        if (outcome instanceof Outcome.RateLimited limited && job.isPastDeadline(Instant.now())) {
+            // checked before every re-send: a job must not loop on 429s past its deadline
+            JobLogContext.run(job, () -> log.warn("rate limited by the upstream after its deadline {}; not sending it "
+                    + "again: {}", job.deadline(), limited.upstreamError()));
+            return store(progress, "expired: its deadline passed while it was rate limited",
+                    handle -> transitions.markExpired(handle, id, progress.attempt())).thenApply(stored -> Disposition.DONE);
         }
         if (outcome instanceof Outcome.RateLimited limited) {
             // the shared cool-down (set by MeteredUpstream.settle) holds the next attempt in the budget gate

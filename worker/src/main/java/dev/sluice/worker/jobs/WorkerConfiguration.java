@@ -112,7 +112,8 @@ class WorkerConfiguration {
     @Bean
     MeteredUpstream meteredUpstream(UpstreamTargets targets, BudgetGate gate, UpstreamBudget budget,
                                     RateLimitProperties limits, MeterRegistry meters) {
-        return new MeteredUpstream(targets, gate, budget, new TokenEstimator(limits.defaultCompletionTokens()), meters);
+        return new MeteredUpstream(targets, gate, budget, new TokenEstimator(limits.defaultCompletionTokens()), meters,
+                limits.longestCoolDown());
     }
 
     @Bean
