@@ -69,7 +69,7 @@ public class JobListener implements SmartLifecycle {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean running;
     private volatile Consumer<byte[], byte[]> consumer;
-    private Thread thread;
+    private volatile Thread thread;
 
     /** Which topic a listener drains, in which consumer group, with how many jobs in flight at most. */
     public record JobStream(String name, String topic, String groupId, int concurrency) {
@@ -89,6 +89,16 @@ public class JobListener implements SmartLifecycle {
 
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** False when the listener should be consuming but its thread has ended. */
+    public boolean isAlive() {
+        Thread current = thread;
+        return !running || current != null && current.isAlive();
+    }
+
+    public String name() {
+        return stream.name();
     }
 
     @Override
@@ -174,16 +184,16 @@ public class JobListener implements SmartLifecycle {
                     commit(kafka, false);
                 } catch (WakeupException e) {
                     // stop() woke us up; the loop condition ends it
-                } catch (RuntimeException e) {
-                    // one failed poll or commit must not end the listener: what was not handled is polled again,
-                    // what was not committed is committed by a later round
+                } catch (Throwable e) {
+                    // one failed poll or commit must not end the listener, not even an Error: what was not handled
+                    // is polled again, what was not committed is committed by a later round
                     log.error("{} job listener: poll round failed, going on in 1 s", stream.name(), e);
                     pauseAfterFailure();
                 }
             }
             drain(kafka);
-        } catch (RuntimeException e) {
-            log.error("job listener failed", e);
+        } catch (Throwable e) {
+            log.error("{} job listener ended: {} (/ready reports it)", stream.name(), e.toString(), e);
         } finally {
             consumer = null;
             stopped.complete(null);

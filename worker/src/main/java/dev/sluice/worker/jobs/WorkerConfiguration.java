@@ -186,7 +186,12 @@ class WorkerConfiguration {
                 "bulk", Topics.JOBS_BULK, properties.consumerGroup() + "-bulk", properties.bulkConcurrency()));
     }
 
-    private static ThreadFactory named(String prefix) {
+    @Bean
+    WorkerThreads workerThreads(List<JobListener> listeners, JobWrites writes) {
+        return new WorkerThreads(listeners, writes);
+    }
+
+        private static ThreadFactory named(String prefix) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());

@@ -153,8 +153,8 @@ public class KeyHealth {
                     pause(new Outcome.PauseKey(0, shared, "paused by another worker after " + shared, null));
                 }
             });
-        } catch (RuntimeException e) {
-            // a periodic task that throws is never run again; this one must keep probing
+        } catch (Throwable e) {
+            // a periodic task that throws (an Error too) is never run again; this one must keep probing
             log.warn("key check failed, trying again in {}: {}", probeInterval, e.toString());
         }
     }
