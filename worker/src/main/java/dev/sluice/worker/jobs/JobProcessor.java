@@ -238,7 +238,8 @@ public class JobProcessor {
                 // a bug or an unreadable key file must not leave the job hanging: it counts as a failed attempt
                 JobLogContext.run(job, () -> log.error("unexpected failure around the upstream call", failure));
                 circuits.release(progress.admission());
-                return new Outcome.Retry("internal_error", String.valueOf(failure), null);
+                // the tenant sees that it happened, not our internals (file paths, exception text): those are logged
+                return new Outcome.Retry("internal_error", "an internal error in the worker ended this attempt", null);
             });
             // a fallback model's answer is not the answer to the cached request: it releases the flight unstored
             outcome.whenComplete((decided, failure) -> cache.finish(flight,

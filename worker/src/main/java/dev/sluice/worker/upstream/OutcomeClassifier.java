@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  */
 public final class OutcomeClassifier {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OutcomeClassifier.class);
+
     private static final Set<String> QUOTA_CODES = Set.of("insufficient_quota", "credit_balance_exhausted",
             "organization_spend_limit_exceeded", "project_spend_limit_exceeded", "organization_usage_limit_exceeded",
             "billing_hard_limit_reached");
@@ -57,8 +59,12 @@ public final class OutcomeClassifier {
                     + "ask for fewer choices (n) or fewer output tokens", null);
         }
         if (reply instanceof UpstreamReply.Unreachable unreachable) {
-            String code = unreachable.kind() == UpstreamReply.Unreachable.Kind.TIMEOUT ? "upstream_timeout" : "upstream_unreachable";
-            return new Outcome.Retry(code, unreachable.detail(), null);
+            // the detail (exception text, addresses) goes to the log only; the job's history gets a plain sentence
+            log.warn("upstream call failed: {}", unreachable.detail());
+            return unreachable.kind() == UpstreamReply.Unreachable.Kind.TIMEOUT
+                    ? new Outcome.Retry("upstream_timeout", "the upstream did not answer in time", null)
+                    : new Outcome.Retry("upstream_unreachable", "the upstream could not be reached, or the connection "
+                            + "broke before its answer was complete", null);
         }
         UpstreamReply.Answered answer = (UpstreamReply.Answered) reply;
         int status = answer.status();

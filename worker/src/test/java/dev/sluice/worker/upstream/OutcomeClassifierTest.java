@@ -129,6 +129,17 @@ class OutcomeClassifierTest {
     }
 
     @Test
+    void anUnreachableUpstreamIsRetriedWithAMessageThatShowsNoInternals() {
+        Outcome outcome = classifier.classify(new UpstreamReply.Unreachable(UpstreamReply.Unreachable.Kind.CONNECTION,
+                "ConnectException: Connection refused: upstream.internal.example/10.0.3.7:8443"));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Retry.class, retry -> {
+            assertThat(retry.code()).isEqualTo("upstream_unreachable");
+            assertThat(retry.message()).doesNotContain("Exception").doesNotContain("10.0.3.7").doesNotContain("internal");
+        });
+    }
+
+    @Test
     void serverErrorsTimeoutsAndGatewayPagesAreRetried() {
         assertThat(classifier.classify(answer(500, error("server_error", null, "oops"))))
                 .isInstanceOfSatisfying(Outcome.Retry.class, retry -> assertThat(retry.code()).isEqualTo("server_error"));
