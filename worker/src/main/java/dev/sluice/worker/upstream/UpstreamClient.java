@@ -123,6 +123,34 @@ public class UpstreamClient {
                 .exceptionally(failure -> 0);
     }
 
+    /**
+     * The upstream's list of models ({@code GET {base}/models}, free): empty when it could not be read (unreachable,
+     * refused, not the OpenAI list shape).
+     */
+    public CompletableFuture<java.util.Optional<java.util.Set<String>>> listModels() {
+        HttpRequest request = HttpRequest.newBuilder(models)
+                .timeout(properties.timeout())
+                .header("Authorization", "Bearer " + key.current().reveal())
+                .header("Accept", "application/json")
+                .header("User-Agent", "sluice-worker")
+                .GET()
+                .build();
+        return http.sendAsync(request, LimitedBody.handler(properties.maxResponseSize().toBytes()))
+                .thenApply(response -> {
+                    if (response.statusCode() != 200) {
+                        return java.util.Optional.<java.util.Set<String>>empty();
+                    }
+                    tools.jackson.databind.JsonNode data = SluiceJson.mapper().readTree(response.body()).path("data");
+                    if (!data.isArray()) {
+                        return java.util.Optional.<java.util.Set<String>>empty();
+                    }
+                    java.util.Set<String> ids = new java.util.HashSet<>();
+                    data.forEach(model -> ids.add(model.path("id").asString("")));
+                    return java.util.Optional.of(java.util.Set.copyOf(ids));
+                })
+                .exceptionally(failure -> java.util.Optional.empty());
+    }
+
     /** The key now in use; changes when the key file is rotated. */
     public String keyFingerprint() {
         return key.current().fingerprint();

@@ -26,7 +26,8 @@ public class UpstreamTargets implements ReadinessDetail {
         this.targets = List.copyOf(targets);
         this.catalogues = this.targets.stream().filter(target -> target.models().isEmpty())
                 .collect(Collectors.toUnmodifiableMap(UpstreamTarget::name,
-                        target -> new ModelCatalog(target.client()::lookUpModel, Clock.systemUTC())));
+                        target -> new ModelCatalog(target.client()::lookUpModel, target.client()::listModels,
+                                Clock.systemUTC())));
     }
 
     /**

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,9 +16,14 @@ class ModelCatalogTest {
 
     private final List<String> asked = new ArrayList<>();
     private final Map<String, Integer> upstream = Map.of("gpt-4o-mini", 200, "made-up", 404, "flaky", 0);
+    private final List<String> listed = new ArrayList<>();
+    private Optional<Set<String>> list = Optional.of(Set.of("gpt-4o-mini", "listed-only"));
     private final ModelCatalog catalog = new ModelCatalog(model -> {
         asked.add(model);
         return CompletableFuture.completedFuture(upstream.getOrDefault(model, 404));
+    }, () -> {
+        listed.add("list");
+        return CompletableFuture.completedFuture(list);
     }, Clock.systemUTC());
 
     @Test
@@ -33,6 +40,22 @@ class ModelCatalogTest {
         assertThat(catalog.serves("made-up").join()).isFalse();
 
         assertThat(asked).containsExactly("made-up");
+    }
+
+    @Test
+    void aModelOnlyTheListNamesIsServedAndTheListIsReadOnceForManyUnknownNames() {
+        assertThat(catalog.serves("listed-only").join()).isTrue();
+        assertThat(catalog.serves("made-up-1").join()).isFalse();
+        assertThat(catalog.serves("made-up-2").join()).isFalse();
+
+        assertThat(listed).hasSize(1);
+    }
+
+    @Test
+    void aModelIsLetThroughWhenNeitherTheModelNorTheListCanBeRead() {
+        list = Optional.empty();
+
+        assertThat(catalog.serves("made-up").join()).isTrue();
     }
 
     @Test
