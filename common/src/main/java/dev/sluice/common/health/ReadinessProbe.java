@@ -40,9 +40,14 @@ public class ReadinessProbe implements AutoCloseable {
         Map<String, String> checks = new LinkedHashMap<>();
         checks.put("postgres", checkPostgres());
         checks.put("kafka", checkKafka());
-        boolean ready = checks.values().stream().allMatch("up"::equals);
         Map<String, String> described = new LinkedHashMap<>();
-        details.forEach(detail -> described.put(detail.name(), detail.describe()));
+        details.forEach(detail -> {
+            described.put(detail.name(), detail.describe());
+            if (!detail.isHealthy()) {
+                checks.put(detail.name(), "down");
+            }
+        });
+        boolean ready = checks.values().stream().allMatch("up"::equals);
         return new Readiness(ready, checks, described);
     }
 

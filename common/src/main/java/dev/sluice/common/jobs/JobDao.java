@@ -36,6 +36,14 @@ public interface JobDao {
     @SqlUpdate
     int expireWaiting(@Bind("ids") UUID[] ids);
 
+    /** A due job whose record Kafka did not take stays waiting, due again after {@code delayMillis}. */
+    @SqlUpdate
+    int postponeRetry(@Bind("id") UUID id, @Bind("delayMillis") long delayMillis);
+
+    /** waiting → failed with code {@code unpublishable}: its record can never be put back on Kafka. */
+    @SqlUpdate
+    int parkUnpublishable(@Bind("id") UUID id, @Bind("message") String message);
+
     /** failed → queued with a fresh attempt budget and deadline; empty when the job is not failed (any more). */
     @SqlQuery
     Optional<StoredJob> replayFailed(@Bind("id") UUID id, @Bind("windowMillis") long windowMillis);

@@ -23,7 +23,8 @@ public enum JobStatus {
             // RUNNING → RUNNING: a redelivered job taken over once its worker's lease expired (it died or stalled)
             case RUNNING -> Set.of(RUNNING, WAITING, QUEUED, SUCCEEDED, FAILED, CANCELLED, EXPIRED).contains(next);
             // WAITING → RUNNING: its record arrived while the retry scheduler was still committing 'queued'
-            case WAITING -> Set.of(QUEUED, RUNNING, CANCELLED, EXPIRED).contains(next);
+            // WAITING → FAILED: its record can never be put back on Kafka (the retry scheduler parks it)
+            case WAITING -> Set.of(QUEUED, RUNNING, CANCELLED, EXPIRED, FAILED).contains(next);
             // a dead-lettered (failed) job may be replayed: it goes back to queued with the same id
             case FAILED -> next == QUEUED;
             case SUCCEEDED, CANCELLED, EXPIRED -> false;

@@ -39,6 +39,7 @@ public final class JobTransitions {
     private final String markFailed = sql("markFailed");
     private final String scheduleRetry = sql("scheduleRetry");
     private final String requeue = sql("requeue");
+    private final String markExpired = sql("markExpired");
 
     /** For a job that reached Kafka but whose row did not commit (the API died in between). */
     public int insertIfAbsent(Handle handle, NewJobRow job) {
@@ -125,6 +126,11 @@ public final class JobTransitions {
     /** Back to queued (the upstream key is paused, or the circuit is open), only by the current attempt's holder. */
     public int requeue(Handle handle, UUID id, int attempt) {
         return handle.createUpdate(requeue).bind("id", id).bind("attempt", attempt).execute();
+    }
+
+    /** running → expired (its deadline passed between attempts), only by the current attempt's holder. */
+    public int markExpired(Handle handle, UUID id, int attempt) {
+        return handle.createUpdate(markExpired).bind("id", id).bind("attempt", attempt).execute();
     }
 
     private static String sql(String name) {

@@ -27,6 +27,7 @@ class JobStatusTest {
         assertThat(RUNNING.canMoveTo(WAITING)).isTrue();
         assertThat(WAITING.canMoveTo(QUEUED)).isTrue();
         assertThat(WAITING.canMoveTo(EXPIRED)).isTrue();
+        assertThat(WAITING.canMoveTo(FAILED)).isTrue();
         assertThat(WAITING.canMoveTo(SUCCEEDED)).isFalse();
     }
 

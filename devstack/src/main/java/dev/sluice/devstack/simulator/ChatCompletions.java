@@ -50,6 +50,11 @@ final class ChatCompletions {
         this.clock = clock;
     }
 
+    /** How long a stalled answer waits (the stall fault, and a model's stalled body). */
+    Duration stallDuration() {
+        return behaviour.stallDuration();
+    }
+
     ChatVerdict decide(String authorization, byte[] body) {
         BehaviourValues current = behaviour.current();
         String key = ApiKeys.bearerKey(authorization);
@@ -75,7 +80,17 @@ final class ChatCompletions {
 
     private ChatVerdict decide(String key, JsonNode request, BehaviourValues current) {
         String model = modelOf(request);
+        ModelQuirk quirk = behaviour.quirkOf(model);
         Map<String, String> limits = limitsOf(key, model, current);
+        if (quirk == ModelQuirk.FORBIDDEN_MODEL) {
+            return reject(OpenAiError.modelForbidden(model), limits);
+        }
+        if (quirk == ModelQuirk.RATE_LIMITED) {
+            Map<String, String> retry = new LinkedHashMap<>(limits);
+            retry.put("retry-after", "1");
+            retry.put("retry-after-ms", "500");
+            return reject(OpenAiError.rateLimited(model, "requests", 1, 1, 1, "500ms"), retry);
+        }
         if (current.outage() || current.downModels().contains(model)) {
             return reject(OpenAiError.overloaded(), limits);
         }
@@ -89,7 +104,7 @@ final class ChatCompletions {
         JsonNode messages = messagesOf(request);
         int maxOutputTokens = maxOutputTokensOf(request);
         int choices = choicesOf(request);
-        if (!current.isKnownModel(model)) {
+        if (quirk == null && !current.isKnownModel(model)) {
             return reject(OpenAiError.modelNotFound(model), limits);
         }
         Encoding encoding = tokenCounter.encodingFor(model);
@@ -119,11 +134,15 @@ final class ChatCompletions {
                 return new ChatVerdict.Dropped(latency);
             default:
                 List<SimulatedChoice> answer = answers.answer(encoding, model, messages, maxOutputTokens, choices);
+                if (quirk == ModelQuirk.NUL_IN_CONTENT) {
+                    answer = answer.stream().map(choice -> new SimulatedChoice("a\u0000b " + choice.content(),
+                            choice.completionTokens(), choice.finishReason())).toList();
+                }
                 int completionTokens = answer.stream().mapToInt(SimulatedChoice::completionTokens).sum();
                 boolean stalled = fault == Fault.STALL;
                 return new ChatVerdict.Answered(completionBody(model, answer, promptTokens, completionTokens),
                         promptTokens, completionTokens, chargedTokens, stalled ? current.stallDuration() : latency,
-                        stalled, headers);
+                        stalled, headers, quirk);
         }
     }
 

@@ -78,8 +78,57 @@ final class ChatCompletionsHandler implements HttpHandler {
                     answered.chargedTokens());
             log.debug("answering chat request {} with {} prompt and {} completion tokens", clientRequestId,
                     answered.promptTokens(), answered.completionTokens());
-            send(exchange, new JsonReply(200, answered.body(), withProcessingTime(answered.headers(), receivedAt)));
+            JsonReply reply = new JsonReply(200, answered.body(), withProcessingTime(answered.headers(), receivedAt));
+            if (answered.quirk() == ModelQuirk.STALLED_BODY) {
+                sendStalling(exchange, reply);
+            } else if (answered.quirk() == ModelQuirk.OVERSIZE_BODY) {
+                sendOversize(exchange, reply);
+            } else {
+                send(exchange, reply);
+            }
         });
+    }
+
+    /** Status, headers and the first bytes of the body now; the rest only after the stall (if the client waits). */
+    private void sendStalling(HttpExchange exchange, JsonReply reply) {
+        byte[] bytes = mapper.writeValueAsBytes(reply.body());
+        try {
+            exchange.getResponseHeaders().set("content-type", "application/json");
+            reply.headers().forEach(exchange.getResponseHeaders()::set);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes, 0, 10);
+            exchange.getResponseBody().flush();
+        } catch (IOException e) {
+            exchange.close();
+            return;
+        }
+        later(exchange, completions.stallDuration(), () -> {
+            try (exchange) {
+                exchange.getResponseBody().write(bytes, 10, bytes.length - 10);
+                exchange.getResponseBody().close();
+            } catch (IOException e) {
+                log.debug("client went away during a stalled body: {}", e.toString());
+            }
+        });
+    }
+
+    /** The answer padded with spaces after its JSON to {@link ModelQuirk#OVERSIZE_BYTES}. */
+    private void sendOversize(HttpExchange exchange, JsonReply reply) {
+        byte[] bytes = mapper.writeValueAsBytes(reply.body());
+        byte[] padding = new byte[64 * 1024];
+        java.util.Arrays.fill(padding, (byte) ' ');
+        try (exchange) {
+            exchange.getResponseHeaders().set("content-type", "application/json");
+            exchange.sendResponseHeaders(200, 0); // chunked: the client learns the size only by reading
+            java.io.OutputStream out = exchange.getResponseBody();
+            out.write(bytes);
+            for (long written = bytes.length; written < ModelQuirk.OVERSIZE_BYTES; written += padding.length) {
+                out.write(padding);
+            }
+            out.close();
+        } catch (IOException e) {
+            log.debug("client went away during an oversize body: {}", e.toString());
+        }
     }
 
     private void reject(HttpExchange exchange, OpenAiError error, Map<String, String> headers, long receivedAt) {

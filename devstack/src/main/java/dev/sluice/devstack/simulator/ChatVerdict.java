@@ -12,9 +12,12 @@ sealed interface ChatVerdict permits ChatVerdict.Rejected, ChatVerdict.Answered,
     record Rejected(OpenAiError error, Map<String, String> headers) implements ChatVerdict {
     }
 
-    /** Answered 200 after {@code delay}; {@code stalled} when the delay is the stall, not the latency. */
+    /**
+     * Answered 200 after {@code delay}; {@code stalled} when the delay is the stall, not the latency. {@code quirk}:
+     * the model's misbehaviour in sending it (a stalled or oversize body), or null.
+     */
     record Answered(ObjectNode body, int promptTokens, int completionTokens, long chargedTokens, Duration delay,
-                    boolean stalled, Map<String, String> headers) implements ChatVerdict {
+                    boolean stalled, Map<String, String> headers, ModelQuirk quirk) implements ChatVerdict {
     }
 
     /** Answered 500 server_error after {@code delay}. */

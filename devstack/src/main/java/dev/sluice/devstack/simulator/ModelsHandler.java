@@ -61,7 +61,7 @@ final class ModelsHandler implements HttpHandler {
             return new JsonReply(200, list, Map.of());
         }
         String model = path.substring(PATH.length() + 1);
-        return current.isKnownModel(model)
+        return current.isKnownModel(model) || behaviour.quirkOf(model) != null
                 ? new JsonReply(200, model(model), Map.of())
                 : error(OpenAiError.modelNotFound(model));
     }

@@ -44,6 +44,12 @@ record OpenAiError(int status, String message, String type, String param, String
                 INVALID_REQUEST, null, "model_not_found");
     }
 
+    /** What OpenAI answers when a project-scoped key may not use the model. */
+    static OpenAiError modelForbidden(String model) {
+        return new OpenAiError(403, "Project `proj_sluicesimulator` does not have access to model `" + model + "`",
+                INVALID_REQUEST, null, "model_not_found");
+    }
+
     static OpenAiError contextLengthExceeded(int contextWindow, long promptTokens, long maxOutputTokens) {
         return invalidRequest("This model's maximum context length is " + contextWindow + " tokens. However, you "
                 + "requested " + (promptTokens + maxOutputTokens) + " tokens (" + promptTokens + " in the messages, "

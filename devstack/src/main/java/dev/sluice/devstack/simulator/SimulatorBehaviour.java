@@ -2,8 +2,10 @@ package dev.sluice.devstack.simulator;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -18,6 +20,7 @@ import java.util.function.UnaryOperator;
 public final class SimulatorBehaviour {
 
     private final AtomicReference<BehaviourValues> values = new AtomicReference<>(BehaviourValues.defaults());
+    private final Map<String, ModelQuirk> quirks = new ConcurrentHashMap<>();
 
     SimulatorBehaviour() {
     }
@@ -120,8 +123,25 @@ public final class SimulatorBehaviour {
         return update(current -> current.withDownModels(models));
     }
 
+    /** Makes every request for {@code model} misbehave this way (the model need not be known). */
+    public SimulatorBehaviour setModelQuirk(String model, ModelQuirk quirk) {
+        quirks.put(Objects.requireNonNull(model, "model"), Objects.requireNonNull(quirk, "quirk"));
+        return this;
+    }
+
+    public SimulatorBehaviour clearModelQuirk(String model) {
+        quirks.remove(model);
+        return this;
+    }
+
+    /** The quirk of a model, or null when it behaves. */
+    public ModelQuirk quirkOf(String model) {
+        return quirks.get(model);
+    }
+
     public SimulatorBehaviour resetToDefaults() {
         values.set(BehaviourValues.defaults());
+        quirks.clear();
         return this;
     }
 

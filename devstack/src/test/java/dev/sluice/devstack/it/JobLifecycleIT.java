@@ -71,10 +71,15 @@ class JobLifecycleIT {
 
     @Test
     void anUpstreamRefusalFailsTheJobWithTheUpstreamsCodeAndBody() {
+        // a model the upstream lists but this project may not use: 403 model_not_found (an unknown model never gets
+        // as far as the upstream, see UnknownModelsIT)
+        String model = "refused-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        TestStack.simulator().behaviour().setModelQuirk(model, dev.sluice.devstack.simulator.ModelQuirk.FORBIDDEN_MODEL);
         Reply accepted = client.post("/v1/jobs", key,
-                "{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         JsonNode job = awaitTerminal(accepted.json().get("id").stringValue());
+        TestStack.simulator().behaviour().clearModelQuirk(model);
 
         assertThat(job.get("status").stringValue()).isEqualTo("failed");
         assertThat(job.get("error").get("code").stringValue()).isEqualTo("model_not_found");

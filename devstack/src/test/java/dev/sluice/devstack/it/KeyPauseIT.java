@@ -79,6 +79,23 @@ class KeyPauseIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.stream().allMatch(job -> status(job).equals("succeeded")));
     }
 
+    @Test
+    void aModelTheProjectMayNotUseFailsItsOwnJobAndTheKeyKeepsServingOtherModels() {
+        String forbidden = "forbidden-" + UUID.randomUUID().toString().substring(0, 8);
+        simulator.behaviour().setModelQuirk(forbidden, dev.sluice.devstack.simulator.ModelQuirk.FORBIDDEN_MODEL);
+
+        Reply refused = client.post("/v1/jobs", key, SluiceClient.chatJob("may I")
+                .replace("\"gpt-4o-mini\"", "\"" + forbidden + "\""));
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(refused.json().get("id").stringValue()).equals("failed"));
+        List<String> others = submit(5);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> others.stream().allMatch(job -> status(job).equals("succeeded")));
+        assertThat(keyHealth.isPaused()).isFalse();
+        assertThat(keyHealth.reason()).isNull();
+        assertThat(client.get("/v1/jobs/" + refused.json().get("id").stringValue(), key).json().path("error")
+                .path("code").stringValue()).isEqualTo("model_not_found");
+    }
+
     private List<String> submit(int count) {
         List<String> ids = new ArrayList<>();
         for (int index = 0; index < count; index++) {

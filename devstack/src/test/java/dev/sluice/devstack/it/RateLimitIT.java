@@ -94,4 +94,20 @@ class RateLimitIT {
     private String status(String jobId) {
         return client.get("/v1/jobs/" + jobId, key).json().get("status").stringValue();
     }
+
+    @Test
+    void aJobRateLimitedPastItsDeadlineEndsExpiredInsteadOfLooping() {
+        String model = "always-limited-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        simulator.behaviour().setModelQuirk(model, dev.sluice.devstack.simulator.ModelQuirk.RATE_LIMITED);
+
+        Reply accepted = client.post("/v1/jobs", key, """
+                {"model":"%s","messages":[{"role":"user","content":"limited"}],"completion_window":"2s"}"""
+                .formatted(model));
+
+        assertThat(accepted.status()).isEqualTo(202);
+        String id = accepted.json().get("id").stringValue();
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                client.get("/v1/jobs/" + id, key).json().path("status").stringValue().equals("expired"));
+        simulator.behaviour().clearModelQuirk(model);
+    }
 }

@@ -12,4 +12,11 @@ public sealed interface Disposition {
     /** The job failed for good after its retries: the record goes to the dead-letter topic before its offset counts. */
     record DeadLetter(String reason, int failedAttempts) implements Disposition {
     }
+
+    /**
+     * The database kept failing past WORKER_DATABASE_RETRY_LIMIT: the record goes back on its topic (to this or
+     * another worker, once the database answers again) before its offset counts, so the partition moves on.
+     */
+    record HandBack(String reason) implements Disposition {
+    }
 }

@@ -22,7 +22,8 @@ import java.util.function.Function;
  * round trip and one commit serve many jobs. A group never holds two items with the same key (a later one waits for
  * the next group), so each write sees the one before it. If a group's write fails, each of its items is written on
  * its own, so one bad item fails only its own caller. The queue needs no bound of its own: it never holds more than
- * the jobs in flight, which the listeners bound.
+ * the jobs in flight, which the listeners bound. A writer survives anything a write throws, an {@code Error} included
+ * (its items fail, the writer goes on), and {@link #isAlive()} tells /ready if one has died all the same.
  *
  * @param <I> what a caller hands in
  * @param <O> what the caller gets back for it
@@ -108,17 +109,24 @@ final class GroupCommit<I, O> implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                log.error("{}: a writer failed outside a write; it goes on", name, e); // never: write() catches
+            } catch (Throwable e) {
+                // never expected (write() catches); a writer that ended here would leave every later job unanswered
+                log.error("{}: a writer failed outside a write; it goes on", name, e);
             }
         }
+    }
+
+    /** False once a writer thread has ended while this is still open: nothing it would take gets written. */
+    boolean isAlive() {
+        return !open || writers.stream().allMatch(Thread::isAlive);
     }
 
     private void write(List<Pending<I, O>> group) {
         List<O> results;
         try {
             results = write.apply(group.stream().map(Pending::item).toList());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error too (out of memory, a linkage error): the callers get it, and the writer lives on
             if (group.size() == 1) {
                 group.get(0).done().completeExceptionally(e);
                 return;

@@ -54,19 +54,22 @@ public class JobListener implements SmartLifecycle {
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 100;
     /** After the drain: the final offset commit and leaving the consumer group. */
     static final Duration AFTER_DRAIN = Duration.ofSeconds(5);
+    /** How long a dead letter or a handed-back job is offered to Kafka before it is logged and its offset let go. */
+    static final Duration SEND_BOUND = Duration.ofMinutes(2);
 
     private final ConsumerFactory<byte[], byte[]> consumers;
     private final KafkaTemplate<byte[], byte[]> deadLetters;
     private final JobProcessor processor;
     private final WorkerProperties properties;
     private final JobStream stream;
+    private final PatientSender sender;
     private final int maxPollRecords;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean running;
     private volatile Consumer<byte[], byte[]> consumer;
-    private Thread thread;
+    private volatile Thread thread;
 
     /** Which topic a listener drains, in which consumer group, with how many jobs in flight at most. */
     public record JobStream(String name, String topic, String groupId, int concurrency) {
@@ -79,12 +82,23 @@ public class JobListener implements SmartLifecycle {
         this.processor = processor;
         this.properties = properties;
         this.stream = stream;
+        this.sender = new PatientSender(deadLetters::send, Duration.ofSeconds(5), SEND_BOUND, () -> running);
         // a quarter of the limit per poll, so fetching goes on while jobs are in flight
         this.maxPollRecords = Math.max(1, Math.min(100, stream.concurrency() / 4));
     }
 
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** False when the listener should be consuming but its thread has ended. */
+    public boolean isAlive() {
+        Thread current = thread;
+        return !running || current != null && current.isAlive();
+    }
+
+    public String name() {
+        return stream.name();
     }
 
     @Override
@@ -170,16 +184,16 @@ public class JobListener implements SmartLifecycle {
                     commit(kafka, false);
                 } catch (WakeupException e) {
                     // stop() woke us up; the loop condition ends it
-                } catch (RuntimeException e) {
-                    // one failed poll or commit must not end the listener: what was not handled is polled again,
-                    // what was not committed is committed by a later round
+                } catch (Throwable e) {
+                    // one failed poll or commit must not end the listener, not even an Error: what was not handled
+                    // is polled again, what was not committed is committed by a later round
                     log.error("{} job listener: poll round failed, going on in 1 s", stream.name(), e);
                     pauseAfterFailure();
                 }
             }
             drain(kafka);
-        } catch (RuntimeException e) {
-            log.error("job listener failed", e);
+        } catch (Throwable e) {
+            log.error("{} job listener ended: {} (/ready reports it)", stream.name(), e.toString(), e);
         } finally {
             consumer = null;
             stopped.complete(null);
@@ -209,6 +223,8 @@ public class JobListener implements SmartLifecycle {
             if (failure == null && disposition instanceof Disposition.DeadLetter dead) {
                 // failed for good after its retries: the offset counts once the dead letter is on Kafka
                 JobLogContext.run(job, () -> deadLetter(record, dead.reason(), partitionProgress, dead.failedAttempts()));
+            } else if (failure == null && disposition instanceof Disposition.HandBack handBack) {
+                JobLogContext.run(job, () -> handBack(record, handBack.reason(), partitionProgress));
             } else if (failure == null) {
                 partitionProgress.finished(record.offset());
             } else {
@@ -283,8 +299,9 @@ public class JobListener implements SmartLifecycle {
 
     /**
      * Sends an unreadable record to the dead-letter topic; its offset counts as done only once Kafka has the letter.
-     * If the send fails (Kafka trouble) it is tried again every 5 s while the listener runs; the partition's commit
-     * waits for it, so a restart in between redelivers the record and it is dead-lettered then.
+     * If the send fails (Kafka trouble) it is tried again every 5 s while the listener runs, for up to
+     * {@link #SEND_BOUND}; the partition's commit waits for it, so a restart in between redelivers the record and it
+     * is dead-lettered then. Past the bound the record is logged at ERROR with its provenance and its offset let go.
      */
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, PartitionProgress partitionProgress,
                             int failedAttempts) {
@@ -302,28 +319,60 @@ public class JobListener implements SmartLifecycle {
         if (failedAttempts > 0) {
             letter.headers().add(Headers.FAILED_ATTEMPTS, String.valueOf(failedAttempts).getBytes(StandardCharsets.UTF_8));
         }
-        sendDeadLetter(record, letter, reason, partitionProgress);
-    }
-
-    private void sendDeadLetter(ConsumerRecord<byte[], byte[]> record, ProducerRecord<byte[], byte[]> letter,
-                                String reason, PartitionProgress partitionProgress) {
-        CompletableFuture<?> sent;
-        try {
-            sent = deadLetters.send(letter);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((ignored, failure) -> {
-            if (failure == null) {
+        sender.send(letter).thenAccept(result -> {
+            if (result == PatientSender.Result.SENT) {
                 log.error("dead-lettered record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
                 partitionProgress.finished(record.offset());
-            } else if (running) {
-                log.warn("could not dead-letter record {}-{}@{}, trying again in 5 s: {}", record.topic(),
-                        record.partition(), record.offset(), failure.toString());
-                CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS)
-                        .execute(() -> sendDeadLetter(record, letter, reason, partitionProgress));
+            } else if (result == PatientSender.Result.GAVE_UP) {
+                log.error("could not dead-letter record {}-{}@{} within {}; letting it go. Reason: {}. {}",
+                        record.topic(), record.partition(), record.offset(), SEND_BOUND, reason, provenance(record));
+                partitionProgress.finished(record.offset());
             }
         });
+    }
+
+    /**
+     * Puts a job whose database steps kept failing back on its topic, so the partition moves on and the job runs
+     * again once the database answers; its offset counts once the copy is on Kafka (or after {@link #SEND_BOUND}).
+     */
+    private void handBack(ConsumerRecord<byte[], byte[]> record, String reason, PartitionProgress partitionProgress) {
+        ProducerRecord<byte[], byte[]> again = new ProducerRecord<>(record.topic(), null, record.key(), record.value());
+        for (Header header : record.headers()) {
+            if (!Headers.REPUBLISHED.equals(header.key())) {
+                again.headers().add(header);
+            }
+        }
+        again.headers().add(Headers.REPUBLISHED, "database".getBytes(StandardCharsets.UTF_8));
+        sender.send(again).thenAccept(result -> {
+            if (result == PatientSender.Result.SENT) {
+                log.warn("handed the job back to {} ({}@{} re-published): {}", record.topic(), record.partition(),
+                        record.offset(), reason);
+                partitionProgress.finished(record.offset());
+            } else if (result == PatientSender.Result.GAVE_UP) {
+                log.error("could not hand record {}-{}@{} back within {}; letting it go (its row stays as it is). "
+                        + "Reason: {}. {}", record.topic(), record.partition(), record.offset(), SEND_BOUND, reason,
+                        provenance(record));
+                partitionProgress.finished(record.offset());
+            }
+        });
+    }
+
+    /**
+     * Everything needed to find or replay a record by hand: where it is (it stays on its topic at that offset until
+     * retention), when it was written, its headers and key. The value holds the prompt, so it is left out.
+     */
+    private static String provenance(ConsumerRecord<byte[], byte[]> record) {
+        StringBuilder text = new StringBuilder("Provenance: ").append(record.topic()).append('-')
+                .append(record.partition()).append('@').append(record.offset()).append(", timestamp ")
+                .append(record.timestamp()).append(", key ").append(utf8(record.key())).append(", headers {");
+        for (Header header : record.headers()) {
+            text.append(header.key()).append('=').append(utf8(header.value())).append("; ");
+        }
+        return text.append('}').toString();
+    }
+
+    private static String utf8(byte[] bytes) {
+        return bytes == null ? "null" : new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static void pauseAfterFailure() {

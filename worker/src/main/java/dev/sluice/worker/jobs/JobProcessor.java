@@ -5,7 +5,6 @@ import dev.sluice.common.jobs.JobStart;
 import dev.sluice.common.jobs.JobTransitions;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
-import dev.sluice.common.json.SluiceJson;
 import dev.sluice.worker.correlation.JobLogContext;
 import dev.sluice.worker.upstream.KeyHealth;
 import dev.sluice.worker.upstream.Outcome;
@@ -24,14 +23,15 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  * stored as {@code waiting} with a due time ({@link RetryScheduler} re-publishes it), so nothing waits in memory.
  * The returned future completes only once the outcome is stored (or the job is known to need nothing), so the
  * consumer commits the offset after the write, never before. It never completes exceptionally while running:
- * a failed database write is retried until it succeeds or the worker stops.
+ * a database step is retried within a bound ({@link DatabaseSteps}); one the database rejects for good fails the job
+ * and dead-letters its record, and one that keeps failing past the bound hands the record back to its topic.
  */
 public class JobProcessor {
 
@@ -51,7 +52,8 @@ public class JobProcessor {
 
     /**
      * One job's progress: its current attempt number in the database fences writes from a stale worker; the
-     * admission is the circuit's leave for this call, for the job's model or its fallback.
+     * admission is the circuit's leave for this call, for the job's model or its fallback (null for a model no target
+     * serves: that job only fails).
      */
     private record Progress(JobSubmitted job, BooleanSupplier owned, UpstreamCircuits.Admission admission, int attempt,
                             int failedAttempts) {
@@ -80,6 +82,8 @@ public class JobProcessor {
     private final WorkerProperties properties;
     private final JobLeases leases;
     private final Executor database;
+    private final DatabaseSteps steps;
+    /** Schedules the re-check of a job another worker's lease holds. */
     private final ScheduledExecutorService timer;
     private volatile boolean stopping;
 
@@ -98,6 +102,7 @@ public class JobProcessor {
         this.properties = properties;
         this.leases = leases;
         this.database = database;
+        this.steps = new DatabaseSteps(timer, properties.databaseRetryLimit(), () -> stopping);
         this.timer = timer;
     }
 
@@ -119,33 +124,44 @@ public class JobProcessor {
     private CompletableFuture<Disposition> process(JobSubmitted job, BooleanSupplier owned, boolean leaseChecked) {
         // while every upstream key for the model is paused, or the model's circuit is open, the job stays queued here
         // (and the rest in Kafka once the worker is full)
+        // a model no target serves gets nothing of its own (no circuit, gauge, lane or Redis key): it fails at once
         return targets.whenAnyUsable(job.model())
-                .thenCompose(usable -> circuits.admit(job.model()))
+                .thenCompose(usable -> targets.isServed(job.model()))
+                .thenCompose(served -> served ? circuits.admit(job.model())
+                        : CompletableFuture.<UpstreamCircuits.Admission>completedFuture(null))
                 .thenCompose(admission -> {
                     if (!owned.getAsBoolean()) {
-                        circuits.release(admission);
+                        release(admission);
                         JobLogContext.run(job, () -> log.info("partition moved to another worker; leaving the job to it"));
                         return DONE;
                     }
-                    return start(job).thenCompose(start -> {
+                    return start(job).handle((start, failure) -> {
+                        if (failure != null) {
+                            release(admission);
+                            return notStarted(job, failure);
+                        }
                         if (start.isEmpty()) {
-                            circuits.release(admission);
+                            release(admission);
                             return DONE;
                         }
                         if (start.get().isLeased()) {
-                            circuits.release(admission);
+                            release(admission);
                             return afterLease(job, owned, start.get().leaseLeft(), leaseChecked);
                         }
                         UUID id = job.jobId().value();
                         leases.hold(id);
+                        Progress progress = new Progress(job, owned, admission, start.get().attempts(),
+                                start.get().failedAttempts());
+                        CompletableFuture<Disposition> run;
                         try {
-                            return callUpstream(new Progress(job, owned, admission, start.get().attempts(),
-                                    start.get().failedAttempts())).whenComplete((done, failure) -> leases.release(id));
+                            run = admission == null ? apply(progress, notServed(job.model())) : callUpstream(progress);
                         } catch (RuntimeException e) {
                             leases.release(id);
                             throw e;
                         }
-                    });
+                        return run.exceptionallyCompose(notStored -> notStored(progress, notStored))
+                                .whenComplete((done, error) -> leases.release(id));
+                    }).thenCompose(Function.identity());
                 });
     }
 
@@ -258,8 +274,7 @@ public class JobProcessor {
                 }
                 if (result instanceof MeteredUpstream.Result.NotServed notServed) {
                     circuits.release(progress.admission());
-                    return new Outcome.Fail(0, "model_not_configured", "no configured upstream serves the model '"
-                            + notServed.model() + "' (see sluice.upstream.models and targets); it was not sent", null);
+                    return notServed(notServed.model());
                 }
                 MeteredUpstream.Result.Sent sent = (MeteredUpstream.Result.Sent) result;
                 Outcome classified = JobLogContext.call(job, () -> classifier.classify(sent.reply()));
@@ -276,13 +291,27 @@ public class JobProcessor {
                 // a bug or an unreadable key file must not leave the job hanging: it counts as a failed attempt
                 JobLogContext.run(job, () -> log.error("unexpected failure around the upstream call", failure));
                 circuits.release(progress.admission());
-                return new Outcome.Retry("internal_error", String.valueOf(failure), null);
+                // the tenant sees that it happened, not our internals (file paths, exception text): those are logged
+                return new Outcome.Retry("internal_error", "an internal error in the worker ended this attempt", null);
             });
             // a fallback model's answer is not the answer to the cached request: it releases the flight unstored
             outcome.whenComplete((decided, failure) -> cache.finish(flight,
                     decided instanceof Outcome.Succeed succeed && !progress.admission().fallback() ? succeed.response() : null));
             return outcome.thenCompose(decided -> apply(progress, decided));
         });
+    }
+
+    private static Outcome notServed(String model) {
+        String shown = model.length() > 256 ? model.substring(0, 256) + "…" : model;
+        return new Outcome.Fail(0, "model_not_configured", "no configured upstream serves the model '" + shown
+                + "' (see SLUICE_UPSTREAM_MODELS and the upstream targets); it was not sent", null);
+    }
+
+    /** Gives the circuit's leave back; none was taken for a model no target serves. */
+    private void release(UpstreamCircuits.Admission admission) {
+        if (admission != null) {
+            circuits.release(admission);
+        }
     }
 
     private static Outcome tooLargeOutcome(JobSubmitted job, MeteredUpstream.Result.TooLarge tooLarge) {
@@ -352,6 +381,13 @@ public class JobProcessor {
             return store(progress, "waiting for its next attempt", handle -> transitions.scheduleRetry(handle, id, progress.attempt(),
                     delay.toMillis(), entry)).thenApply(stored -> Disposition.DONE);
         }
+        if (outcome instanceof Outcome.RateLimited limited && job.isPastDeadline(Instant.now())) {
+            // checked before every re-send: a job must not loop on 429s past its deadline
+            JobLogContext.run(job, () -> log.warn("rate limited by the upstream after its deadline {}; not sending it "
+                    + "again: {}", job.deadline(), limited.upstreamError()));
+            return store(progress, "expired: its deadline passed while it was rate limited",
+                    handle -> transitions.markExpired(handle, id, progress.attempt())).thenApply(stored -> Disposition.DONE);
+        }
         if (outcome instanceof Outcome.RateLimited limited) {
             // the shared cool-down (set by MeteredUpstream.settle) holds the next attempt in the budget gate
             JobLogContext.run(job, () -> log.info("rate limited by the upstream for {}, retrying after the shared cool-down: {}",
@@ -405,47 +441,75 @@ public class JobProcessor {
         });
     }
 
-    /** Runs a database step on the database pool; on failure retries with back-off until it works or the worker stops. */
+    /**
+     * The job could not be marked running. Rejected for good (its row cannot be created, e.g. the foreign key to a
+     * batch that never committed): the record is dead-lettered at once. Still failing after the retry bound: it is
+     * handed back to its topic.
+     */
+    private CompletableFuture<Disposition> notStarted(JobSubmitted job, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (!(cause instanceof DatabaseSteps.DatabaseStepFailed gaveUp)) {
+            return givenBack(job, cause);
+        }
+        if (gaveUp.permanent()) {
+            JobLogContext.run(job, () -> log.error("the job's row cannot be created or marked running; dead-lettering "
+                    + "its record", gaveUp.getCause()));
+            return CompletableFuture.completedFuture(new Disposition.DeadLetter(
+                    "the job's row cannot be created or marked running: " + gaveUp.getMessage(), 0));
+        }
+        return givenBack(job, gaveUp);
+    }
+
+    /**
+     * A step after the job started gave up. Rejected for good: the job is failed with {@code database_rejected} (the
+     * detail goes to the log) and its record dead-lettered, even when that fail cannot be written either. Still
+     * failing after the retry bound: the record is handed back; the answer, if there was one, waits in the cache.
+     */
+    private CompletableFuture<Disposition> notStored(Progress progress, Throwable failure) {
+        JobSubmitted job = progress.job();
+        Throwable cause = unwrap(failure);
+        if (!(cause instanceof DatabaseSteps.DatabaseStepFailed gaveUp) || !gaveUp.permanent()) {
+            return givenBack(job, cause);
+        }
+        JobLogContext.run(job, () -> log.error("the database rejected the job's state for good; failing the job",
+                gaveUp.getCause()));
+        String message = "the job's result could not be stored: the database rejected it (SQLState "
+                + gaveUp.sqlState() + ")";
+        int failed = progress.failedAttempts() + 1;
+        Disposition.DeadLetter deadLetter = new Disposition.DeadLetter(message + "; " + gaveUp.getMessage(), failed);
+        UUID id = job.jobId().value();
+        return store(progress, "failed", handle -> transitions.markFailed(handle, id, progress.attempt(),
+                json(JobResults.failed("database_rejected", message, null, null, failed)),
+                json(JobResults.attempt(progress.attempt(), "database_rejected", message, null))))
+                .handle((stored, failedAgain) -> {
+                    if (failedAgain != null) {
+                        JobLogContext.run(job, () -> log.error("not even the job's failure could be stored; "
+                                + "dead-lettering its record: {}", unwrap(failedAgain).toString()));
+                    }
+                    return deadLetter;
+                });
+    }
+
+    private CompletableFuture<Disposition> givenBack(JobSubmitted job, Throwable cause) {
+        if (stopping) {
+            return CompletableFuture.failedFuture(cause); // the record stays uncommitted and is redelivered
+        }
+        JobLogContext.run(job, () -> log.error("giving the job back to its topic: a step failed past the retry bound",
+                cause));
+        return CompletableFuture.completedFuture(new Disposition.HandBack(String.valueOf(cause)));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** Runs a database step on the database pool, retried within a bound ({@link DatabaseSteps}). */
     private <T> CompletableFuture<T> inDatabase(JobSubmitted job, Supplier<T> step) {
         return retrying(job, () -> CompletableFuture.supplyAsync(() -> JobLogContext.call(job, step), database));
     }
 
-    /** Retries a database write that completes exceptionally, with back-off, until it works or the worker stops. */
     private <T> CompletableFuture<T> retrying(JobSubmitted job, Supplier<CompletableFuture<T>> write) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        attempt(job, write, result, 1);
-        return result;
-    }
-
-    private <T> void attempt(JobSubmitted job, Supplier<CompletableFuture<T>> write, CompletableFuture<T> result,
-                             int tries) {
-        CompletableFuture<T> attempt;
-        try {
-            attempt = write.get();
-        } catch (RuntimeException rejected) {
-            result.completeExceptionally(rejected);
-            return;
-        }
-        attempt.whenComplete((value, failure) -> {
-            if (failure == null) {
-                result.complete(value);
-                return;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (stopping || !(cause instanceof RuntimeException)) {
-                result.completeExceptionally(cause);
-                return;
-            }
-            Duration delay = Duration.ofMillis(Math.min(30_000, 250L << Math.min(tries, 7)));
-            JobLogContext.run(job, () -> log.warn("database step failed (try {}), retrying in {}: {}", tries, delay,
-                    cause.toString()));
-            try {
-                timer.schedule(() -> attempt(job, write, result, tries + 1), delay.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RuntimeException rejected) {
-                result.completeExceptionally(rejected);
-            }
-        });
+        return steps.run(job, write);
     }
 
     /** Exponential back-off with jitter: base × 2^(n-1), capped, then a random 50–100 % of it. */
@@ -456,6 +520,6 @@ public class JobProcessor {
     }
 
     private static String json(ObjectNode node) {
-        return SluiceJson.mapper().writeValueAsString(node);
+        return StoredJson.write(node);
     }
 }

@@ -7,8 +7,14 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 
-/** The shapes stored in jobs.result and jobs.error, as callers see them on GET /v1/jobs/{id}. */
+/**
+ * The shapes stored in jobs.result and jobs.error, as callers see them on GET /v1/jobs/{id}. Messages are written for
+ * tenants (what happened, never our internals); the upstream's own error body is kept, up to
+ * {@value #UPSTREAM_ERROR_LIMIT} characters.
+ */
 final class JobResults {
+
+    static final int UPSTREAM_ERROR_LIMIT = 4096;
 
     private JobResults() {
     }
@@ -56,8 +62,18 @@ final class JobResults {
         }
         error.put("failed_attempts", failedAttempts);
         if (upstreamError != null) {
-            error.set("upstream_error", upstreamError);
+            error.set("upstream_error", capped(upstreamError));
         }
         return error;
+    }
+
+    /** The upstream's error body as it came, or, when longer than the limit, its start as text. */
+    static JsonNode capped(JsonNode upstreamError) {
+        String text = upstreamError.toString();
+        if (text.length() <= UPSTREAM_ERROR_LIMIT) {
+            return upstreamError;
+        }
+        return JsonNodeFactory.instance.objectNode().put("truncated", true)
+                .put("raw_body", text.substring(0, UPSTREAM_ERROR_LIMIT) + "…");
     }
 }

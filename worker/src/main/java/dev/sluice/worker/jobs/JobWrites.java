@@ -47,6 +47,11 @@ public class JobWrites implements AutoCloseable {
         return succeeded.submit(new JobTransitions.Success(id, attempt, resultJson));
     }
 
+    /** Whether every writer thread is still there to write (see {@link GroupCommit#isAlive()}). */
+    public boolean isAlive() {
+        return running.isAlive() && succeeded.isAlive();
+    }
+
     @Override
     public void close() {
         running.close();

@@ -97,16 +97,26 @@ class WorkerConfiguration {
                 .orElseGet(() -> limits.limitsOf(key.model())));
     }
 
+    /**
+     * Where a job admitted by its budget lane goes on (building and sending its request): not the shared timer, so a
+     * slow step there cannot stall the lanes' own timing or the cache followers.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService admissionExecutor() {
+        return Executors.newFixedThreadPool(2, named("sluice-admitted"));
+    }
+
     @Bean
     BudgetGate budgetGate(UpstreamBudget budget, RateLimitProperties limits, ScheduledExecutorService workerTimer,
-                          MeterRegistry meters) {
-        return new BudgetGate(budget, limits, workerTimer, meters);
+                          ExecutorService admissionExecutor, MeterRegistry meters) {
+        return new BudgetGate(budget, limits, workerTimer, admissionExecutor, meters);
     }
 
     @Bean
     MeteredUpstream meteredUpstream(UpstreamTargets targets, BudgetGate gate, UpstreamBudget budget,
                                     RateLimitProperties limits, MeterRegistry meters) {
-        return new MeteredUpstream(targets, gate, budget, new TokenEstimator(limits.defaultCompletionTokens()), meters);
+        return new MeteredUpstream(targets, gate, budget, new TokenEstimator(limits.defaultCompletionTokens()), meters,
+                limits.longestCoolDown());
     }
 
     @Bean
@@ -175,9 +185,8 @@ class WorkerConfiguration {
     }
 
     @Bean
-    RetryScheduler retryScheduler(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, WorkerProperties properties,
-                                  ScheduledExecutorService workerTimer) {
-        return new RetryScheduler(jdbi, kafka, properties.retryPollInterval(), workerTimer);
+    RetryScheduler retryScheduler(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, WorkerProperties properties) {
+        return new RetryScheduler(jdbi, kafka, properties.retryPollInterval());
     }
 
     @Bean
@@ -199,7 +208,12 @@ class WorkerConfiguration {
                 "bulk", Topics.JOBS_BULK, properties.consumerGroup() + "-bulk", properties.bulkConcurrency()));
     }
 
-    private static ThreadFactory named(String prefix) {
+    @Bean
+    WorkerThreads workerThreads(List<JobListener> listeners, JobWrites writes) {
+        return new WorkerThreads(listeners, writes);
+    }
+
+        private static ThreadFactory named(String prefix) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());

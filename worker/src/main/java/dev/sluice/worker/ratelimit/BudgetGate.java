@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,15 +41,18 @@ public class BudgetGate {
     private final UpstreamBudget budget;
     private final RateLimitProperties properties;
     private final ScheduledExecutorService timer;
+    private final Executor admissions;
     private final Map<BudgetKey, Lane> lanes = new ConcurrentHashMap<>();
     private final Counter redisFailures;
     private final Counter waits;
 
+    /** {@code admissions}: where an admitted job goes on, so its request is built and sent off the lanes' timer. */
     public BudgetGate(UpstreamBudget budget, RateLimitProperties properties, ScheduledExecutorService timer,
-                      MeterRegistry meters) {
+                      Executor admissions, MeterRegistry meters) {
         this.budget = budget;
         this.properties = properties;
         this.timer = timer;
+        this.admissions = admissions;
         this.redisFailures = Counter.builder("sluice.budget.redis.failures")
                 .description("budget calls that failed because Redis was unreachable (the budget fails closed)")
                 .register(meters);
@@ -67,6 +71,11 @@ public class BudgetGate {
     public int waiting(BudgetKey key) {
         Lane lane = lanes.get(key);
         return lane == null ? 0 : lane.size();
+    }
+
+    /** How many lanes (one per upstream and model seen) this process holds. */
+    public int lanes() {
+        return lanes.size();
     }
 
     /** Jobs of this process waiting for budget, over all lanes. */
@@ -196,10 +205,10 @@ public class BudgetGate {
             });
         }
 
-        /** Hands the admitted job on, off the Redis client's thread, so the lane can ask for the next ones. */
+        /** Hands the admitted job on, off the Redis client's thread and the timer, so the lane can ask for the next ones. */
         private void release(Waiter waiter, Admission admission) {
             remove(waiter);
-            timer.execute(() -> waiter.admitted().complete(admission));
+            admissions.execute(() -> waiter.admitted().complete(admission));
         }
 
         private synchronized void sleep(Duration delay) {

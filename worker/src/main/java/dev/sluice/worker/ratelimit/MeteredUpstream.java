@@ -7,6 +7,7 @@ import dev.sluice.worker.upstream.UpstreamTargets;
 import dev.sluice.worker.upstream.UpstreamReply;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -56,15 +57,18 @@ public class MeteredUpstream {
     private final UpstreamBudget budget;
     private final TokenEstimator estimator;
     private final MeterRegistry meters;
+    private final Duration longestCoolDown;
     private final AtomicInteger turn = new AtomicInteger();
 
+    /** {@code longestCoolDown}: the cap on the shared cool-down one 429 starts (UPSTREAM_MAX_COOL_DOWN). */
     public MeteredUpstream(UpstreamTargets targets, BudgetGate gate, UpstreamBudget budget, TokenEstimator estimator,
-                           MeterRegistry meters) {
+                           MeterRegistry meters, Duration longestCoolDown) {
         this.targets = targets;
         this.gate = gate;
         this.budget = budget;
         this.estimator = estimator;
         this.meters = meters;
+        this.longestCoolDown = longestCoolDown;
     }
 
     public CompletableFuture<Result> send(JobSubmitted job) {
@@ -144,7 +148,9 @@ public class MeteredUpstream {
         } else if (outcome instanceof Outcome.RateLimited limited) {
             String limitType = limited.upstreamError() == null ? ""
                     : limited.upstreamError().path("error").path("type").asString("");
-            quietly(budget.coolDown(call.key(), limited.delay(), limitType), "cool down");
+            // one 429 with retry-after: 86400 must not freeze the model for every tenant for a day
+            Duration wait = limited.delay().compareTo(longestCoolDown) > 0 ? longestCoolDown : limited.delay();
+            quietly(budget.coolDown(call.key(), wait, limitType), "cool down");
         }
     }
 

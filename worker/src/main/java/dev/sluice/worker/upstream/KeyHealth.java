@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether the upstream key may be used. A 401, 403 or 429 insufficient_quota pauses it: no job is sent, jobs wait
+ * Whether the upstream key may be used. A 401, a 403 about the key, account or billing, or 429 insufficient_quota pauses it: no job is sent, jobs wait
  * queued (in Kafka once the worker is full), and the pause is shared through Redis so every worker stops at once.
  * While paused, a probe asks {@code GET /models} (free) every probe interval, and a rotated key file is noticed. When
  * the probe answers 200 (or the key changed), one trial job goes first: quota errors pass the probe, so only a real
@@ -153,8 +153,8 @@ public class KeyHealth {
                     pause(new Outcome.PauseKey(0, shared, "paused by another worker after " + shared, null));
                 }
             });
-        } catch (RuntimeException e) {
-            // a periodic task that throws is never run again; this one must keep probing
+        } catch (Throwable e) {
+            // a periodic task that throws (an Error too) is never run again; this one must keep probing
             log.warn("key check failed, trying again in {}: {}", probeInterval, e.toString());
         }
     }

@@ -11,7 +11,7 @@ public sealed interface Outcome {
     record Succeed(JsonNode response) implements Outcome {
     }
 
-    /** The request itself is wrong (400, 404, request too large): fail now, never retry. Status 0: not sent. */
+    /** The request itself is wrong (400, 404, a 403 for the model, request too large): fail now, never retry. Status 0: not sent. */
     record Fail(int status, String code, String message, JsonNode upstreamError) implements Outcome {
     }
 
@@ -23,7 +23,7 @@ public sealed interface Outcome {
     record RateLimited(Duration delay, JsonNode upstreamError) implements Outcome {
     }
 
-    /** 429 insufficient_quota, 401, 403: the key is unusable; keep the job queued and alert. */
+    /** 401, 429 insufficient_quota, a 403 about the key, account or billing: the key is unusable; keep the job queued and alert. */
     record PauseKey(int status, String code, String message, JsonNode upstreamError) implements Outcome {
     }
 }

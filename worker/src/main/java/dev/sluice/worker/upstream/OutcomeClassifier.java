@@ -19,27 +19,52 @@ import java.util.regex.Pattern;
  * 2xx with choices                         → Succeed
  * 2xx unparsable or without choices        → Retry      (truncated body)
  * 400, 404, 422, other 4xx                 → Fail       (context_length_exceeded, model_not_found, ...)
- * 401, 403                                 → PauseKey   (invalid or revoked key, no access)
+ * 401                                      → PauseKey   (invalid or revoked key, not in the organization, IP)
+ * 403 with a key, account or billing code  → PauseKey   (account_deactivated, billing_hard_limit_reached, region)
+ * 403 other (model_not_found, a model or
+ *     project permission error)            → Fail       (only this job: the key works for other models)
  * 429 type/code insufficient_quota & co    → PauseKey   (billing, not a rate limit)
  * 429 "Request too large ..."              → Fail       (larger than the whole TPM limit)
  * 429 other (rate_limit_exceeded)          → RateLimited(wait from retry-after-ms, retry-after, reset headers)
  * 408, 409, 5xx                            → Retry
- * timeout, connection refused or reset     → Retry
+ * timeout, connection refused or reset     → Retry      (the timeout covers the whole call, body included)
+ * body above OPENAI_MAX_RESPONSE_SIZE      → Fail       (upstream_response_too_large)
  * </pre>
  */
 public final class OutcomeClassifier {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OutcomeClassifier.class);
+
     private static final Set<String> QUOTA_CODES = Set.of("insufficient_quota", "credit_balance_exhausted",
             "organization_spend_limit_exceeded", "project_spend_limit_exceeded", "organization_usage_limit_exceeded",
             "billing_hard_limit_reached");
+    /**
+     * 403 codes (or types) that concern the key, its account or its billing, not the request: they pause the key for
+     * every model. Any other 403 (OpenAI's {@code model_not_found} for a project-scoped key, a permission on one
+     * model or project) fails the job alone; pausing the shared key for it stopped every tenant's work.
+     */
+    private static final Set<String> KEY_LEVEL_CODES = Set.of("invalid_api_key", "account_deactivated",
+            "access_terminated", "organization_deactivated", "billing_not_active", "billing_hard_limit_reached",
+            "insufficient_quota", "unsupported_country_region_territory", "invalid_organization",
+            "no_such_organization", "ip_not_authorized");
     private static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(1);
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
     private static final Pattern TRY_AGAIN = Pattern.compile("try again in (\\d+(?:\\.\\d+)?)(ms|s)");
 
     public Outcome classify(UpstreamReply reply) {
+        if (reply instanceof UpstreamReply.TooLarge tooLarge) {
+            // the same request would most likely be as large again, and paid for again: fail, don't retry
+            return new Outcome.Fail(tooLarge.status(), "upstream_response_too_large", "the upstream's answer was "
+                    + "larger than the worker's limit of " + tooLarge.limitBytes() + " bytes (OPENAI_MAX_RESPONSE_SIZE); "
+                    + "ask for fewer choices (n) or fewer output tokens", null);
+        }
         if (reply instanceof UpstreamReply.Unreachable unreachable) {
-            String code = unreachable.kind() == UpstreamReply.Unreachable.Kind.TIMEOUT ? "upstream_timeout" : "upstream_unreachable";
-            return new Outcome.Retry(code, unreachable.detail(), null);
+            // the detail (exception text, addresses) goes to the log only; the job's history gets a plain sentence
+            log.warn("upstream call failed: {}", unreachable.detail());
+            return unreachable.kind() == UpstreamReply.Unreachable.Kind.TIMEOUT
+                    ? new Outcome.Retry("upstream_timeout", "the upstream did not answer in time", null)
+                    : new Outcome.Retry("upstream_unreachable", "the upstream could not be reached, or the connection "
+                            + "broke before its answer was complete", null);
         }
         UpstreamReply.Answered answer = (UpstreamReply.Answered) reply;
         int status = answer.status();
@@ -68,13 +93,18 @@ public final class OutcomeClassifier {
             }
             return new Outcome.RateLimited(rateLimitWait(answer.headers(), message), errorBody);
         }
-        if (status == 401 || status == 403) {
+        if (status == 401 || status == 403 && isKeyLevel(type, code)) {
             return new Outcome.PauseKey(status, codeOrStatus, message, errorBody);
         }
         if (status == 408 || status == 409 || status >= 500) {
             return new Outcome.Retry(codeOrStatus, message, errorBody);
         }
         return new Outcome.Fail(status, codeOrStatus, message, errorBody);
+    }
+
+    private static boolean isKeyLevel(String type, String code) {
+        return KEY_LEVEL_CODES.contains(code) || KEY_LEVEL_CODES.contains(type) || QUOTA_CODES.contains(code)
+                || QUOTA_CODES.contains(type);
     }
 
     /** retry-after-ms first (what the SDKs read), then retry-after, then the reset headers, then the message. */

@@ -205,7 +205,7 @@ public class UpstreamCircuits implements ReadinessDetail {
     private void wakeAll() {
         try {
             waiters.keySet().forEach(this::wake);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: a periodic task that throws is never run again
             log.warn("circuit wake-up failed: {}", e.toString());
         }
     }

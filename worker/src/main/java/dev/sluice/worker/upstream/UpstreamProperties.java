@@ -5,6 +5,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import java.net.URI;
@@ -15,7 +16,8 @@ import java.util.Set;
 
 /**
  * The primary upstream: OPENAI_BASE_URL, OPENAI_API_KEY or OPENAI_API_KEY_FILE (the file wins), OPENAI_TIMEOUT
- * (60 s), and UPSTREAM_NAME: the name of the shared rate budget (limits belong to the account, not the key, so a
+ * (60 s, the whole call, body included), OPENAI_MAX_RESPONSE_SIZE (16 MB: a longer answer fails the job), and
+ * UPSTREAM_NAME: the name of the shared rate budget (limits belong to the account, not the key, so a
  * rotated key keeps it); {@code models} limits the models it serves (empty: all). {@code targets} adds more keys or
  * deployments (another account, another base URL), each with its own budget, optional limits and models
  * ({@code sluice.upstream.targets[0].name}, or SLUICE_UPSTREAM_TARGETS_0_NAME, ..._BASE_URL, ..._API_KEY_FILE,
@@ -30,6 +32,7 @@ public record UpstreamProperties(@NotBlank String name,
                                  String apiKeyFile,
                                  @NotNull Duration timeout,
                                  @NotNull Duration connectTimeout,
+                                 @NotNull DataSize maxResponseSize,
                                  List<String> models,
                                  List<@Valid Target> targets) {
 
@@ -72,13 +75,14 @@ public record UpstreamProperties(@NotBlank String name,
     /** The same timeouts for another target's key and URL. */
     public UpstreamProperties forTarget(Target target) {
         return new UpstreamProperties(target.name(), target.baseUrl(), target.apiKey(), target.apiKeyFile(), timeout,
-                connectTimeout, target.models(), List.of());
+                connectTimeout, maxResponseSize, target.models(), List.of());
     }
 
     @Override
     public String toString() {
         return "UpstreamProperties[name=" + name + ", baseUrl=" + baseUrl + ", apiKey=****, apiKeyFile=" + apiKeyFile
-                + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout + ", models=" + models + ", targets="
+                + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout + ", maxResponseSize=" + maxResponseSize
+                + ", models=" + models + ", targets="
                 + targets + "]";
     }
 }

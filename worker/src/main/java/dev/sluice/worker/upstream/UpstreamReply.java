@@ -9,7 +9,11 @@ public sealed interface UpstreamReply {
     record Answered(int status, HttpHeaders headers, String body) implements UpstreamReply {
     }
 
-    /** No answer: timeout, refused or reset connection, truncated response. */
+    /** The answer's body was larger than OPENAI_MAX_RESPONSE_SIZE; it was not read to its end. */
+    record TooLarge(int status, long limitBytes) implements UpstreamReply {
+    }
+
+    /** No answer: timeout (the whole call, body included), refused or reset connection, truncated response. */
     record Unreachable(Kind kind, String detail) implements UpstreamReply {
         public enum Kind { TIMEOUT, CONNECTION }
     }

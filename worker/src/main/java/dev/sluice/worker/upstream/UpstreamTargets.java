@@ -2,7 +2,9 @@ package dev.sluice.worker.upstream;
 
 import dev.sluice.common.health.ReadinessDetail;
 
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -14,12 +16,35 @@ import java.util.stream.Collectors;
 public class UpstreamTargets implements ReadinessDetail {
 
     private final List<UpstreamTarget> targets;
+    /** For each target that lists no models of its own: what its upstream says it has. */
+    private final Map<String, ModelCatalog> catalogues;
 
     public UpstreamTargets(List<UpstreamTarget> targets) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("at least one upstream target is needed");
         }
         this.targets = List.copyOf(targets);
+        this.catalogues = this.targets.stream().filter(target -> target.models().isEmpty())
+                .collect(Collectors.toUnmodifiableMap(UpstreamTarget::name,
+                        target -> new ModelCatalog(target.client()::lookUpModel, target.client()::listModels,
+                                Clock.systemUTC())));
+    }
+
+    /**
+     * Whether some target serves the model: one that lists it, or one that lists none and whose upstream has it
+     * ({@link ModelCatalog}). Nothing per model is created before this says yes.
+     */
+    public CompletableFuture<Boolean> isServed(String model) {
+        if (targets.stream().anyMatch(target -> !target.models().isEmpty() && target.models().contains(model))) {
+            return CompletableFuture.completedFuture(true);
+        }
+        List<CompletableFuture<Boolean>> answers = catalogues.values().stream()
+                .map(catalogue -> catalogue.serves(model)).toList();
+        if (answers.isEmpty()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> answers.stream().anyMatch(CompletableFuture::join));
     }
 
     public List<UpstreamTarget> all() {

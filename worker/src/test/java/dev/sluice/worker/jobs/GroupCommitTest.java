@@ -98,6 +98,22 @@ class GroupCommitTest {
     }
 
     @Test
+    void aWriterSurvivingAnErrorKeepsWriting() throws Exception {
+        commit = new GroupCommit<>("test", 1, 10, item -> item, items -> {
+            if (items.contains("boom")) {
+                throw new OutOfMemoryError("simulated: Java heap space");
+            }
+            return recordingUppercase().apply(items);
+        });
+
+        CompletableFuture<String> failed = commit.submit("boom");
+
+        assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(OutOfMemoryError.class);
+        assertThat(commit.submit("after").get(5, TimeUnit.SECONDS)).isEqualTo("AFTER");
+        assertThat(commit.isAlive()).isTrue();
+    }
+
+    @Test
     void closingWritesWhatIsWaitingAndThenRefusesNewItems() throws Exception {
         commit = new GroupCommit<>("test", 2, 10, item -> item, recordingUppercase());
         List<CompletableFuture<String>> submitted = new ArrayList<>();

@@ -117,6 +117,21 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void aRateLimitAskingForADayCoolsTheModelDownForFiveMinutesAtMost() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(firstWorker, limits(key, 1_000, 1_000_000));
+        MeteredUpstream upstream = new MeteredUpstream(null, null, budget, null, new SimpleMeterRegistry(),
+                Duration.ofMinutes(5));
+
+        upstream.settle(new MeteredUpstream.Call(null, key, null),
+                new dev.sluice.worker.upstream.Outcome.RateLimited(Duration.ofDays(1), null));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> budget.acquire(key, 10, 0).join() instanceof Admission.Wait);
+        Admission admission = budget.acquire(key, 10, 0).join();
+        assertThat(((Admission.Wait) admission).delay()).isBetween(Duration.ofMinutes(4), Duration.ofMinutes(5));
+    }
+
+    @Test
     void settlingGivesBackWhatTheEstimateOverstated() {
         BudgetKey key = freshKey();
         UpstreamBudget budget = new UpstreamBudget(firstWorker, limits(key, 1_000, 1_000));
@@ -134,7 +149,7 @@ class UpstreamBudgetIT {
         RateLimitProperties limits = limits(key, 600, 0);
         UpstreamBudget budget = new UpstreamBudget(firstWorker, limits);
         grantsInARow(budget, key, 1);
-        BudgetGate gate = new BudgetGate(budget, limits, timer, new SimpleMeterRegistry());
+        BudgetGate gate = new BudgetGate(budget, limits, timer, timer, new SimpleMeterRegistry());
         // the budget is now spent, so every ticket below waits and the lane decides the order (one per 100 ms)
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<?>> admitted = new ArrayList<>();
@@ -156,7 +171,7 @@ class UpstreamBudgetIT {
             BudgetKey key = freshKey();
             RateLimitProperties limits = limits(key, 0, 0);
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            BudgetGate gate = new BudgetGate(new UpstreamBudget(unreachable, limits), limits, timer, meters);
+            BudgetGate gate = new BudgetGate(new UpstreamBudget(unreachable, limits), limits, timer, timer, meters);
 
             CompletableFuture<Admission> admission = gate.admit(new BudgetGate.Ticket(key, "t", false, 10));
 
@@ -187,7 +202,7 @@ class UpstreamBudgetIT {
 
     private static RateLimitProperties limits(BudgetKey key, long rpm, long tpm) {
         return new RateLimitProperties(0, 0, Map.of(key.model(), new RateLimitProperties.ModelLimits(rpm, tpm)),
-                4096, 0.05, Duration.ofMillis(300), Duration.ofSeconds(1));
+                4096, 0.05, Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofMinutes(5));
     }
 
     private static RateLimitHeaders headers(long limitRequests, long limitTokens, long remainingRequests,

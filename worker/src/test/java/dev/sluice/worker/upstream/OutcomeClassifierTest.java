@@ -88,6 +88,58 @@ class OutcomeClassifierTest {
     }
 
     @Test
+    void aForbiddenModelFailsTheJobAloneWithoutPausingTheKey() {
+        Outcome outcome = classifier.classify(answer(403, error("invalid_request_error", "model_not_found",
+                "Project `proj_abc` does not have access to model `gpt-5`")));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Fail.class, fail -> {
+            assertThat(fail.status()).isEqualTo(403);
+            assertThat(fail.code()).isEqualTo("model_not_found");
+        });
+    }
+
+    @Test
+    void aForbiddenAnswerWithoutAKnownKeyCodeFailsTheJobAlone() {
+        assertThat(classifier.classify(answer(403, "<html>Forbidden</html>"))).isInstanceOf(Outcome.Fail.class);
+        assertThat(classifier.classify(answer(403, error("invalid_request_error", "permission_denied", "no access to project"))))
+                .isInstanceOf(Outcome.Fail.class);
+    }
+
+    @Test
+    void aForbiddenAnswerAboutTheAccountOrBillingPausesTheKey() {
+        for (String code : List.of("account_deactivated", "access_terminated", "billing_hard_limit_reached",
+                "billing_not_active", "insufficient_quota")) {
+            assertThat(classifier.classify(answer(403, error("invalid_request_error", code, "no"))))
+                    .as(code).isInstanceOf(Outcome.PauseKey.class);
+        }
+    }
+
+    @Test
+    void everyUnauthorizedAnswerPausesTheKey() {
+        assertThat(classifier.classify(answer(401, error("invalid_request_error", null,
+                "You must be a member of an organization to use the API.")))).isInstanceOf(Outcome.PauseKey.class);
+        assertThat(classifier.classify(answer(401, "<html>no</html>"))).isInstanceOf(Outcome.PauseKey.class);
+    }
+
+    @Test
+    void anAnswerLargerThanTheLimitFailsWithoutARetry() {
+        assertThat(classifier.classify(new UpstreamReply.TooLarge(200, 16 * 1024 * 1024)))
+                .isInstanceOfSatisfying(Outcome.Fail.class,
+                        fail -> assertThat(fail.code()).isEqualTo("upstream_response_too_large"));
+    }
+
+    @Test
+    void anUnreachableUpstreamIsRetriedWithAMessageThatShowsNoInternals() {
+        Outcome outcome = classifier.classify(new UpstreamReply.Unreachable(UpstreamReply.Unreachable.Kind.CONNECTION,
+                "ConnectException: Connection refused: upstream.internal.example/10.0.3.7:8443"));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Retry.class, retry -> {
+            assertThat(retry.code()).isEqualTo("upstream_unreachable");
+            assertThat(retry.message()).doesNotContain("Exception").doesNotContain("10.0.3.7").doesNotContain("internal");
+        });
+    }
+
+    @Test
     void serverErrorsTimeoutsAndGatewayPagesAreRetried() {
         assertThat(classifier.classify(answer(500, error("server_error", null, "oops"))))
                 .isInstanceOfSatisfying(Outcome.Retry.class, retry -> assertThat(retry.code()).isEqualTo("server_error"));

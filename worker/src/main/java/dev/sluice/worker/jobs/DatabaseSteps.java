@@ -1,0 +1,134 @@
+package dev.sluice.worker.jobs;
+
+import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.worker.correlation.JobLogContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * How the worker runs a database step for a job: a step the database rejects for good (SQLState class 22, a data
+ * exception such as U+0000 in jsonb or a value out of range, or class 23, an integrity constraint such as the foreign
+ * key to a batch that never committed) fails at once; any other failure is retried with back-off for at most
+ * {@code limit} (WORKER_DATABASE_RETRY_LIMIT), then given up. Either way the step completes with a
+ * {@link DatabaseStepFailed}, so the caller decides what becomes of the job and its record: nothing waits for ever.
+ */
+final class DatabaseSteps {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseSteps.class);
+
+    private final ScheduledExecutorService timer;
+    private final Duration limit;
+    private final BooleanSupplier stopping;
+    private final LongSupplier nanoTime;
+
+    DatabaseSteps(ScheduledExecutorService timer, Duration limit, BooleanSupplier stopping) {
+        this(timer, limit, stopping, System::nanoTime);
+    }
+
+    DatabaseSteps(ScheduledExecutorService timer, Duration limit, BooleanSupplier stopping, LongSupplier nanoTime) {
+        this.timer = timer;
+        this.limit = limit;
+        this.stopping = stopping;
+        this.nanoTime = nanoTime;
+    }
+
+    /** A step that gave up: rejected for good ({@link #permanent()}), or still failing after the retry limit. */
+    static final class DatabaseStepFailed extends RuntimeException {
+        private final boolean permanent;
+        private final String sqlState;
+
+        DatabaseStepFailed(boolean permanent, String sqlState, Throwable cause) {
+            super((permanent ? "the database rejected the step" : "the database step kept failing")
+                    + (sqlState == null ? "" : " (SQLState " + sqlState + ")") + ": " + cause, cause);
+            this.permanent = permanent;
+            this.sqlState = sqlState;
+        }
+
+        boolean permanent() {
+            return permanent;
+        }
+
+        /** The SQLState, or null when the failure carried none (a pool timeout, a closed executor). */
+        String sqlState() {
+            return sqlState;
+        }
+    }
+
+    /** The SQLState of the first SQLException in the cause chain (Jdbi wraps the driver's), or null. */
+    static String sqlStateOf(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
+    }
+
+    /** Class 22 (data exception) and 23 (integrity constraint violation) never succeed on a retry. */
+    static boolean isPermanent(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23"));
+    }
+
+    /**
+     * Runs {@code step} until it works, it is rejected for good, the limit has passed, or the worker stops. Only
+     * while stopping does the result complete with the raw failure (the record is redelivered after the restart).
+     */
+    <T> CompletableFuture<T> run(JobSubmitted job, Supplier<CompletableFuture<T>> step) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        attempt(job, step, result, 1, nanoTime.getAsLong());
+        return result;
+    }
+
+    private <T> void attempt(JobSubmitted job, Supplier<CompletableFuture<T>> step, CompletableFuture<T> result,
+                             int tries, long startedNanos) {
+        CompletableFuture<T> attempt;
+        try {
+            attempt = step.get();
+        } catch (RuntimeException rejected) {
+            attempt = CompletableFuture.failedFuture(rejected);
+        }
+        attempt.whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (stopping.getAsBoolean()) {
+                result.completeExceptionally(cause);
+                return;
+            }
+            String sqlState = sqlStateOf(cause);
+            if (isPermanent(sqlState) || !(cause instanceof RuntimeException)) {
+                result.completeExceptionally(new DatabaseStepFailed(isPermanent(sqlState), sqlState, cause));
+                return;
+            }
+            Duration delay = Duration.ofMillis(Math.min(30_000, 250L << Math.min(tries, 7)));
+            Duration spent = Duration.ofNanos(nanoTime.getAsLong() - startedNanos);
+            if (spent.plus(delay).compareTo(limit) > 0) {
+                JobLogContext.run(job, () -> log.error("database step failed {} times over {}, giving up: {}", tries,
+                        spent, cause.toString()));
+                result.completeExceptionally(new DatabaseStepFailed(false, sqlState, cause));
+                return;
+            }
+            JobLogContext.run(job, () -> log.warn("database step failed (try {}), retrying in {}: {}", tries, delay,
+                    cause.toString()));
+            try {
+                timer.schedule(() -> attempt(job, step, result, tries + 1, startedNanos), delay.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RuntimeException rejected) {
+                result.completeExceptionally(rejected);
+            }
+        });
+    }
+}
