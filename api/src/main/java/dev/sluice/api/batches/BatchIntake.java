@@ -138,7 +138,7 @@ public class BatchIntake {
                             Optional<IdempotencyKey> key) throws IOException {
         BatchDao batches = handle.attach(BatchDao.class);
         batches.insert(new BatchRecord(batchId.value(), tenant.value(), 0, null, null, now));
-        Reading reading = new Reading(handle.attach(JobDao.class), tenant, batchId, now);
+        Reading reading = new Reading(handle, tenant, batchId, now);
         try (InputStream file = spooled.open()) {
             EntryBoundedInput input = new EntryBoundedInput(file, properties.maxBodySize().toBytes());
             reading.readBody(input);
@@ -182,7 +182,7 @@ public class BatchIntake {
         final List<NewJobRow> chunk = new ArrayList<>(CHUNK);
         final MessageDigest digest = CanonicalBody.digestFor(JobSubmitter.BATCH_ENDPOINT);
         final TreeMap<String, JsonNode> otherFields = new TreeMap<>();
-        final JobDao jobs;
+        final Handle handle;
         final TenantId tenant;
         final BatchId batchId;
         final Instant now;
@@ -192,8 +192,8 @@ public class BatchIntake {
         int entries;
         boolean otherFieldBeingRead;
 
-        Reading(JobDao jobs, TenantId tenant, BatchId batchId, Instant now) {
-            this.jobs = jobs;
+        Reading(Handle handle, TenantId tenant, BatchId batchId, Instant now) {
+            this.handle = handle;
             this.tenant = tenant;
             this.batchId = batchId;
             this.now = now;
@@ -308,7 +308,7 @@ public class BatchIntake {
 
         void flush() {
             if (!chunk.isEmpty()) {
-                jobs.insertQueued(chunk);
+                NewJobRow.insertAll(handle, chunk);
                 chunk.clear();
             }
         }

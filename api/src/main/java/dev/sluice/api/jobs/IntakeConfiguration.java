@@ -1,7 +1,6 @@
 package dev.sluice.api.jobs;
 
 import dev.sluice.common.messaging.TopicsProperties;
-import org.redisson.api.RedissonClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 class IntakeConfiguration {
 
     @Bean
-    KnownModels knownModels(ApiProperties properties, RedissonClient redisson) {
-        return new KnownModels(properties.models(), redisson);
+    KnownModels knownModels(ApiProperties properties) {
+        return new KnownModels(properties.models());
     }
 
     @Bean

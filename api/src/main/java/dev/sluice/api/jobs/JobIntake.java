@@ -7,7 +7,6 @@ import dev.sluice.api.outbox.OutboxRows;
 import dev.sluice.api.problems.Problems;
 import dev.sluice.common.idempotency.IdempotencyKeyDao;
 import dev.sluice.common.idempotency.IdempotencyKeyRecord;
-import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
 import java.util.List;
@@ -86,7 +85,7 @@ public class JobIntake {
     }
 
     private void insertRows(Handle handle, List<JobSubmitted> jobs) {
-        handle.attach(JobDao.class).insertQueued(jobs.stream().map(NewJobRow::of).toList());
+        NewJobRow.insertAll(handle, jobs.stream().map(NewJobRow::of).toList());
         outbox.insertJobs(handle, jobs.stream().map(job -> job.jobId().value()).toList(), OutboxPublisher.SINGLE_CLAIM);
     }
 }

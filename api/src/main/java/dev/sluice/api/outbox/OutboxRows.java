@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
-import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * The outbox's statements, on the caller's {@link Handle} (so intake writes its outbox row in its own transaction).
@@ -24,6 +24,12 @@ public final class OutboxRows {
     }
 
     private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+    /** By hand: a reflective mapper is specialised again for every query, and a batch is read a page at a time. */
+    private static final RowMapper<StoredJob> STORED_JOB = (row, context) -> new StoredJob(
+            row.getObject("id", UUID.class), row.getObject("tenant_id", UUID.class), row.getObject("batch_id", UUID.class),
+            (Integer) row.getObject("batch_index"), row.getString("custom_id"), row.getString("request"),
+            row.getString("metadata"), row.getString("webhook_url"), instant(row.getTimestamp("created_at")),
+            row.getBoolean("cache"), instant(row.getTimestamp("deadline")));
 
     private final String insertJobs = sql("insertJobs");
     private final String insertBatch = sql("insertBatch");
@@ -54,14 +60,13 @@ public final class OutboxRows {
 
     List<StoredJob> findQueuedJobs(Handle handle, Collection<UUID> ids) {
         return handle.createQuery(findQueuedJobs).bind("ids", ids.toArray(UUID[]::new))
-                .map(ConstructorMapper.of(StoredJob.class)).list();
+                .map(STORED_JOB).list();
     }
 
     List<BatchJob> findBatchPage(Handle handle, UUID batchId, int fromIndex, int limit) {
-        var jobs = ConstructorMapper.of(StoredJob.class);
         return handle.createQuery(findBatchPage).bind("batchId", batchId).bind("fromIndex", fromIndex)
                 .bind("limit", limit)
-                .map((row, context) -> new BatchJob(jobs.map(row, context), row.getString("status")))
+                .map((row, context) -> new BatchJob(STORED_JOB.map(row, context), row.getString("status")))
                 .list();
     }
 
@@ -80,6 +85,10 @@ public final class OutboxRows {
 
     void failUnpublishable(Handle handle, UUID jobId, String message) {
         handle.createUpdate(failUnpublishable).bind("id", jobId).bind("message", message).execute();
+    }
+
+    private static java.time.Instant instant(java.sql.Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 
     private static String sql(String name) {

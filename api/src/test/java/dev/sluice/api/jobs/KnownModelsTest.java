@@ -9,7 +9,7 @@ class KnownModelsTest {
 
     @Test
     void aConfiguredListIsTheOnlyOneAcceptedAndTheRefusalListsIt() {
-        KnownModels models = new KnownModels(List.of("gpt-4o-mini", " gpt-4.1 "), null);
+        KnownModels models = new KnownModels(List.of("gpt-4o-mini", " gpt-4.1 "));
 
         assertThat(models.refusal("gpt-4o-mini")).isEmpty();
         assertThat(models.refusal("gpt-4.1")).isEmpty();
@@ -20,7 +20,7 @@ class KnownModelsTest {
     @Test
     void theValidatorRefusesAModelTheUpstreamDoesNotServe() {
         JobRequestValidator validator = new JobRequestValidator(JobLimits.defaults(4096),
-                new KnownModels(List.of("gpt-4o-mini"), null));
+                new KnownModels(List.of("gpt-4o-mini")));
 
         var result = validator.validate(tools.jackson.databind.json.JsonMapper.builder().build().readTree(
                 "{\"model\":\"o9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), "", false);
