@@ -30,8 +30,4 @@ final class BatchBytes {
     void giveBack(long bytes) {
         taken.addAndGet(-bytes);
     }
-
-    long taken() {
-        return taken.get();
-    }
 }

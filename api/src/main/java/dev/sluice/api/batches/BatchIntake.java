@@ -116,10 +116,6 @@ public class BatchIntake {
         }
     }
 
-    int bytesInFlight() {
-        return (int) bytes.taken();
-    }
-
     /** What the transaction did: the new batch's job ids, or the key's earlier use (and then it rolled back). */
     private record Accepted(List<JobId> jobIds, IdempotentRequest request, IdempotencyKeyRecord earlier) {
     }

@@ -141,12 +141,11 @@ public class OutboxPublisher implements SmartLifecycle {
                     .map(StoredJob::toSubmitted).toList();
             publishJobs(jobs, singleIds);
         }
-        List<UUID> batchIds = claimed.stream().filter(OutboxRows.Claimed::isBatch).map(OutboxRows.Claimed::id).toList();
-        for (int index = 0; index < batchIds.size(); index++) {
-            OutboxRows.Claimed row = claimed.stream().filter(candidate -> candidate.isBatch()).toList().get(index);
-            if (!publishBatch(row.id(), row.nextIndex())) {
+        List<OutboxRows.Claimed> batches = claimed.stream().filter(OutboxRows.Claimed::isBatch).toList();
+        for (int index = 0; index < batches.size(); index++) {
+            if (!publishBatch(batches.get(index).id(), batches.get(index).nextIndex())) {
                 // Kafka is not taking records: the rest wait for a later round, not for their whole claim
-                List<UUID> rest = batchIds.subList(index + 1, batchIds.size());
+                List<UUID> rest = batches.subList(index + 1, batches.size()).stream().map(OutboxRows.Claimed::id).toList();
                 if (!rest.isEmpty()) {
                     jdbi.useHandle(handle -> rows.release(handle, rest, RETRY_AFTER_FAILURE));
                 }
@@ -157,8 +156,7 @@ public class OutboxPublisher implements SmartLifecycle {
 
     /** {@code rowIds}: the outbox rows these jobs came from; a row whose job is no longer queued just goes. */
     private void publishJobs(List<JobSubmitted> jobs, List<UUID> rowIds) {
-        RecordPublisher.Sent sent = jobs.isEmpty() ? new RecordPublisher.Sent(Set.of(), java.util.Map.of(), false)
-                : publisher.send(jobs);
+        RecordPublisher.Sent sent = publisher.send(jobs);
         Set<UUID> published = new HashSet<>(rowIds);
         List<UUID> left = new ArrayList<>();
         if (sent.incomplete()) {
@@ -188,8 +186,7 @@ public class OutboxPublisher implements SmartLifecycle {
             List<OutboxRows.BatchJob> page = jdbi.withHandle(handle -> rows.findBatchPage(handle, batchId, from, BATCH_PAGE));
             List<JobSubmitted> queued = page.stream().filter(job -> "queued".equals(job.status()))
                     .map(job -> job.job().toSubmitted()).toList();
-            RecordPublisher.Sent sent = queued.isEmpty() ? new RecordPublisher.Sent(Set.of(), java.util.Map.of(), false)
-                    : publisher.send(queued);
+            RecordPublisher.Sent sent = publisher.send(queued);
             if (sent.incomplete()) {
                 log.warn("Kafka did not acknowledge all of batch {} from index {}; the relay goes on from there",
                         batchId, from);

@@ -4,7 +4,6 @@ import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.messaging.Headers;
 import dev.sluice.common.messaging.Topics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +30,7 @@ final class RecordPublisher {
 
     /** {@code incomplete}: some jobs are neither acknowledged nor refused for good; they stay in the outbox. */
     record Sent(Set<UUID> acknowledged, Map<UUID, String> unpublishable, boolean incomplete) {
+        static final Sent NOTHING = new Sent(Set.of(), Map.of(), false);
     }
 
     private final KafkaTemplate<String, JobSubmitted> kafka;
@@ -42,6 +42,9 @@ final class RecordPublisher {
     }
 
     Sent send(List<JobSubmitted> jobs) {
+        if (jobs.isEmpty()) {
+            return Sent.NOTHING;
+        }
         Map<UUID, CompletableFuture<?>> acks = new LinkedHashMap<>();
         Map<UUID, String> unpublishable = new LinkedHashMap<>();
         boolean incomplete = false;
@@ -108,13 +111,5 @@ final class RecordPublisher {
         }
         return "Kafka refused the job's record for good (" + root.getClass().getSimpleName()
                 + "); it was never sent upstream";
-    }
-
-    static List<List<JobSubmitted>> chunks(List<JobSubmitted> jobs, int size) {
-        List<List<JobSubmitted>> chunks = new ArrayList<>();
-        for (int from = 0; from < jobs.size(); from += size) {
-            chunks.add(jobs.subList(from, Math.min(jobs.size(), from + size)));
-        }
-        return chunks;
     }
 }
