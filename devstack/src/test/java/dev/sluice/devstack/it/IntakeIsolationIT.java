@@ -8,7 +8,6 @@ import dev.sluice.devstack.workers.WorkerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -134,13 +133,8 @@ class IntakeIsolationIT {
     @Test
     void anApiKilledMidFloodLosesNoAcceptedJobAndLeavesNoneStuck() throws Exception {
         SluiceClient.Tenant tenant = client.newTenant("api-kill");
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", TestStack.get().bootstrapServers());
-        environment.put("DATABASE_URL", TestStack.DATABASE_URL);
-        environment.put("DATABASE_USER", TestStack.DATABASE_USER);
-        environment.put("DATABASE_PASSWORD", TestStack.DATABASE_PASSWORD);
-        environment.put("SLUICE_JOBS_PARTITIONS", Integer.toString(TestStack.JOBS_PARTITIONS));
-        environment.put("SLUICE_ADMIN_TOKEN", TestStack.ADMIN_TOKEN);
+        Map<String, String> environment = TestStack.processEnvironment(TestStack.get().bootstrapServers(),
+                TestStack.DATABASE_URL, TestStack.JOBS_PARTITIONS, "api-kill");
         WorkerProcess api = WorkerProcess.start("api", WorkerProcess.sluiceJar(), environment,
                 List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
                 WorkerProcess.sluiceJar().resolveSibling("worker-jvms").resolve("api-kill.log"));

@@ -69,6 +69,26 @@ public final class TestStack {
         return stack;
     }
 
+    /**
+     * The environment of a Sluice JVM (api or worker) started apart for a test: its Kafka, database and partitions,
+     * the stack's admin token, and the stack's simulator as upstream under a budget name of its own.
+     */
+    static Map<String, String> processEnvironment(String kafkaBootstrapServers, String databaseUrl, int partitions,
+                                                  String upstreamName) {
+        Map<String, String> environment = new java.util.LinkedHashMap<>();
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers);
+        environment.put("DATABASE_URL", databaseUrl);
+        environment.put("DATABASE_USER", DATABASE_USER);
+        environment.put("DATABASE_PASSWORD", DATABASE_PASSWORD);
+        environment.put("SLUICE_JOBS_PARTITIONS", Integer.toString(partitions));
+        environment.put("SLUICE_ADMIN_TOKEN", ADMIN_TOKEN);
+        environment.put("OPENAI_BASE_URL", simulator().baseUrl());
+        environment.put("OPENAI_API_KEY", SluiceStack.SIMULATOR_KEY);
+        environment.put("OPENAI_API_KEY_FILE", "");
+        environment.put("UPSTREAM_NAME", upstreamName + "-" + java.util.UUID.randomUUID());
+        return environment;
+    }
+
     public static UpstreamSimulator simulator() {
         return get().simulator().orElseThrow();
     }

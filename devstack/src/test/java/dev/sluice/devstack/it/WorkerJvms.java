@@ -6,10 +6,8 @@ import dev.sluice.devstack.workers.WorkerProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Worker JVMs ({@code java -jar <sluice jar> worker}) for the fault tests, in place of the test stack's in-process
@@ -44,16 +42,8 @@ final class WorkerJvms implements AutoCloseable {
      */
     static WorkerJvms insteadOfTheStackWorker(String name, Map<String, String> settings) {
         SluiceStack stack = TestStack.get();
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-        environment.put("DATABASE_URL", TestStack.DATABASE_URL);
-        environment.put("DATABASE_USER", TestStack.DATABASE_USER);
-        environment.put("DATABASE_PASSWORD", TestStack.DATABASE_PASSWORD);
-        environment.put("SLUICE_JOBS_PARTITIONS", Integer.toString(TestStack.JOBS_PARTITIONS));
-        environment.put("OPENAI_BASE_URL", TestStack.simulator().baseUrl());
-        environment.put("OPENAI_API_KEY", SluiceStack.SIMULATOR_KEY);
-        environment.put("OPENAI_API_KEY_FILE", "");
-        environment.put("UPSTREAM_NAME", name + "-" + UUID.randomUUID());
+        Map<String, String> environment = TestStack.processEnvironment(stack.bootstrapServers(), TestStack.DATABASE_URL,
+                TestStack.JOBS_PARTITIONS, name);
         // SLUICE_WORKER_GROUP is left at its default, the consumer groups of the stack's worker
         environment.putAll(settings);
         WorkerJvms workers = new WorkerJvms(name, WorkerProcess.sluiceJar(), environment);

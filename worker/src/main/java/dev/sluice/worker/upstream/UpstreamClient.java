@@ -83,16 +83,7 @@ public class UpstreamClient {
      * with the HTTP status, or 0 when the upstream could not be reached.
      */
     public CompletableFuture<Integer> probe() {
-        HttpRequest request = HttpRequest.newBuilder(models)
-                .timeout(properties.connectTimeout())
-                .header("Authorization", "Bearer " + key.current().reveal())
-                .header("Accept", "application/json")
-                .header("User-Agent", "sluice-worker")
-                .GET()
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .thenApply(HttpResponse::statusCode)
-                .exceptionally(failure -> 0);
+        return statusOfFreeGet(models);
     }
 
     private static ScheduledThreadPoolExecutor timeouts() {
@@ -110,15 +101,23 @@ public class UpstreamClient {
      * HTTP status (200 yes, 404 no), or 0 when the upstream could not be reached.
      */
     public CompletableFuture<Integer> lookUpModel(String model) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(models + "/"
-                        + java.net.URLEncoder.encode(model, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")))
-                .timeout(properties.connectTimeout())
+        return statusOfFreeGet(URI.create(models + "/"
+                + java.net.URLEncoder.encode(model, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")));
+    }
+
+    private HttpRequest freeGet(URI uri, java.time.Duration timeout) {
+        return HttpRequest.newBuilder(uri)
+                .timeout(timeout)
                 .header("Authorization", "Bearer " + key.current().reveal())
                 .header("Accept", "application/json")
                 .header("User-Agent", "sluice-worker")
                 .GET()
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+    }
+
+    /** A GET that costs nothing upstream (the model endpoints): its HTTP status, or 0 when it could not be reached. */
+    private CompletableFuture<Integer> statusOfFreeGet(URI uri) {
+        return http.sendAsync(freeGet(uri, properties.connectTimeout()), HttpResponse.BodyHandlers.discarding())
                 .thenApply(HttpResponse::statusCode)
                 .exceptionally(failure -> 0);
     }
@@ -128,13 +127,7 @@ public class UpstreamClient {
      * refused, not the OpenAI list shape).
      */
     public CompletableFuture<java.util.Optional<java.util.Set<String>>> listModels() {
-        HttpRequest request = HttpRequest.newBuilder(models)
-                .timeout(properties.timeout())
-                .header("Authorization", "Bearer " + key.current().reveal())
-                .header("Accept", "application/json")
-                .header("User-Agent", "sluice-worker")
-                .GET()
-                .build();
+        HttpRequest request = freeGet(models, properties.timeout());
         return http.sendAsync(request, LimitedBody.handler(properties.maxResponseSize().toBytes()))
                 .thenApply(response -> {
                     if (response.statusCode() != 200) {
