@@ -59,7 +59,7 @@ import tools.jackson.databind.node.ObjectNode;
  * it all back. After the commit the batch is published from its rows ({@link OutboxPublisher}).
  */
 @Component
-public class BatchIntake {
+class BatchIntake {
 
     private static final Logger log = LoggerFactory.getLogger(BatchIntake.class);
     private static final int CHUNK = 500;

@@ -6,7 +6,7 @@ import java.time.Instant;
  * One record on the dead-letter topic as an operator sees it: which job (absent for a record that is not a readable
  * job), why, after how many failed attempts, and where it came from.
  */
-public record DeadLetter(String jobId,
+record DeadLetter(String jobId,
                          String tenantId,
                          String reason,
                          Integer failedAttempts,

@@ -30,7 +30,7 @@ import java.util.Properties;
  * as far as it needs ({@code limit} records per partition), so its cost does not grow with the topic.
  */
 @Component
-public class DeadLetterReader {
+class DeadLetterReader {
 
     private static final Duration READ_BOUND = Duration.ofSeconds(20);
 

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * commits only after Kafka's ack. A job that is not failed (any more) is left alone, so replaying twice is harmless.
  */
 @Component
-public class DeadLetterReplay {
+class DeadLetterReplay {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterReplay.class);
 

@@ -4,7 +4,7 @@ package dev.sluice.api.jobs;
  * The caps one job body is checked against (each configurable, see {@link ApiProperties}): OpenAI's own limits where
  * it has them (metadata: 16 pairs, keys of at most 64 characters, values of at most 512), and Sluice's elsewhere.
  */
-public record JobLimits(int maxTokens, int maxN, int maxMessages, int maxModelLength, int maxCustomIdLength,
+record JobLimits(int maxTokens, int maxN, int maxMessages, int maxModelLength, int maxCustomIdLength,
                         int maxWebhookUrlLength) {
 
     public static final int METADATA_PAIRS = 16;

@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * rather than piling up memory.
  */
 @Component
-public class SubmitGroupCommit implements SmartLifecycle {
+class SubmitGroupCommit implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SubmitGroupCommit.class);
     private static final long POLL_MILLIS = 100;

@@ -1,8 +1,8 @@
 package dev.sluice.api.tenants;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.sluice.api.ratelimit.TenantLimitFilter;
-import dev.sluice.api.ratelimit.TenantRequestLimiter;
+import dev.sluice.api.tenantlimits.TenantLimitFilter;
+import dev.sluice.api.tenantlimits.TenantRequestLimiter;
 import dev.sluice.common.health.ReadinessAudience;
 import dev.sluice.common.tenants.TenantRegistry;
 import io.micrometer.core.instrument.MeterRegistry;

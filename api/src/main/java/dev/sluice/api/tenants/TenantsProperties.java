@@ -15,7 +15,7 @@ import java.time.Duration;
  */
 @Validated
 @ConfigurationProperties("sluice.tenants")
-public record TenantsProperties(String adminToken, String adminTokenFile, String bootstrapApiKey,
+record TenantsProperties(String adminToken, String adminTokenFile, String bootstrapApiKey,
                                 @NotNull Duration keyCacheTtl, @NotNull Duration unknownKeyCacheTtl,
                                 @Positive int authFailuresPerMinute) {
 

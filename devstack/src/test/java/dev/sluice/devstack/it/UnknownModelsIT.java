@@ -8,7 +8,7 @@ import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.tenants.TenantId;
 import dev.sluice.worker.jobs.Disposition;
 import dev.sluice.worker.jobs.JobProcessor;
-import dev.sluice.worker.ratelimit.BudgetGate;
+import dev.sluice.worker.budget.BudgetGate;
 import dev.sluice.worker.upstream.UpstreamCircuits;
 import java.time.Instant;
 import java.util.ArrayList;

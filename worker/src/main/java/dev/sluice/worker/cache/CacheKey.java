@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  * change the output (user, safety_identifier, store, prompt_cache_key, service_tier, stream_options) are left out,
  * as is everything per job (ids, metadata, webhook, timestamps), which never reaches the request anyway.
  */
-public record CacheKey(String scope, String digest) {
+record CacheKey(String scope, String digest) {
 
     private static final Set<String> NOT_OUTPUT_CHANGING = Set.of("user", "safety_identifier", "store",
             "prompt_cache_key", "prompt_cache_retention", "service_tier", "stream_options", "metadata", "stream");

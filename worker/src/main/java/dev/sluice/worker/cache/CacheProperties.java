@@ -12,5 +12,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sluice.cache")
-public record CacheProperties(boolean enabled, @NotNull Duration ttl, boolean shared, @NotNull Duration flightTimeout) {
+record CacheProperties(boolean enabled, @NotNull Duration ttl, boolean shared, @NotNull Duration flightTimeout) {
 }

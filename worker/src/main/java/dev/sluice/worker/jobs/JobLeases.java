@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * the lease is released or expires. On {@link #close} (after the listeners have drained) the jobs still held are
  * released: this process will not finish them, and their next owner need not wait their leases out.
  */
-public final class JobLeases implements AutoCloseable {
+final class JobLeases implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobLeases.class);
     /** A record whose job is leased elsewhere is checked again at least this often (sooner when the lease ends). */

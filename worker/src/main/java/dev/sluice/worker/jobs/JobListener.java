@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fetching more. A record that is not a readable {@code JobSubmitted}, and a job that failed for good after its
  * retries, go to the dead-letter topic with reason and provenance headers, and the rest flows on.
  */
-public class JobListener implements SmartLifecycle {
+class JobListener implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobListener.class);
     private static final Duration POLL = Duration.ofMillis(100);

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * PostgreSQL used a third of the machine. Grouped, one statement serves up to {@code groupSize} jobs. Each job still
  * gets its own answer, fenced exactly as a single update would be.
  */
-public class JobWrites implements AutoCloseable {
+class JobWrites implements AutoCloseable {
 
     private final GroupCommit<UUID, Optional<JobStart>> running;
     private final GroupCommit<JobTransitions.Success, Boolean> succeeded;

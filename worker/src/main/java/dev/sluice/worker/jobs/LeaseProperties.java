@@ -13,7 +13,7 @@ import java.time.Duration;
  */
 @Validated
 @ConfigurationProperties("sluice.worker.lease")
-public record LeaseProperties(@NotNull Duration duration) {
+record LeaseProperties(@NotNull Duration duration) {
 
     public LeaseProperties {
         if (duration != null && duration.compareTo(Duration.ofSeconds(1)) < 0) {

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * waiting, due again a little later, and holds back no other; one that can never be sent (too large), or that Kafka
  * refused {@value #PARK_AFTER} rounds in a row, is parked as {@code failed} with code {@code unpublishable}.
  */
-public class RetryScheduler implements SmartLifecycle {
+class RetryScheduler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RetryScheduler.class);
     private static final int BATCH = 500;

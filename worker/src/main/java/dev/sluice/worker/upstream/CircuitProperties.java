@@ -18,7 +18,7 @@ import java.util.Map;
  */
 @Validated
 @ConfigurationProperties("sluice.circuit")
-public record CircuitProperties(@Min(1) @Max(100) int failureRateThreshold,
+record CircuitProperties(@Min(1) @Max(100) int failureRateThreshold,
                                 @Min(2) @Max(1000) int windowSize,
                                 @Min(1) @Max(1000) int minimumCalls,
                                 @NotNull Duration openWait,

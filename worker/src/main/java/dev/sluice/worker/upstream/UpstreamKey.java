@@ -14,7 +14,7 @@ import java.time.Instant;
  * The upstream key, from OPENAI_API_KEY_FILE (re-read when the file changes, so a rotated secret is
  * picked up without a restart) or OPENAI_API_KEY. Never logged: it is a {@link Secret}.
  */
-public class UpstreamKey {
+class UpstreamKey {
 
     private static final Duration RECHECK = Duration.ofSeconds(5);
 

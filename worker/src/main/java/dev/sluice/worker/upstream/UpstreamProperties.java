@@ -26,7 +26,7 @@ import java.util.Set;
  */
 @Validated
 @ConfigurationProperties("sluice.upstream")
-public record UpstreamProperties(@NotBlank String name,
+record UpstreamProperties(@NotBlank String name,
                                  @NotNull URI baseUrl,
                                  String apiKey,
                                  String apiKeyFile,

@@ -1,4 +1,4 @@
-package dev.sluice.worker.ratelimit;
+package dev.sluice.worker.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,10 +1,10 @@
-package dev.sluice.worker.ratelimit;
+package dev.sluice.worker.budget;
 
 import java.net.http.HttpHeaders;
 import java.util.OptionalLong;
 
 /** The {@code x-ratelimit-limit-*} and {@code x-ratelimit-remaining-*} headers of one upstream answer. */
-public record RateLimitHeaders(OptionalLong limitRequests, OptionalLong limitTokens, OptionalLong remainingRequests,
+record RateLimitHeaders(OptionalLong limitRequests, OptionalLong limitTokens, OptionalLong remainingRequests,
                                OptionalLong remainingTokens) {
 
     public static RateLimitHeaders of(HttpHeaders headers) {

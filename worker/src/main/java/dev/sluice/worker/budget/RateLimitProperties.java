@@ -1,4 +1,4 @@
-package dev.sluice.worker.ratelimit;
+package dev.sluice.worker.budget;
 
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sluice.ratelimit")
-public record RateLimitProperties(@PositiveOrZero long requestsPerMinute,
+record RateLimitProperties(@PositiveOrZero long requestsPerMinute,
                                   @PositiveOrZero long tokensPerMinute,
                                   Map<String, ModelLimits> models,
                                   @Positive int defaultCompletionTokens,

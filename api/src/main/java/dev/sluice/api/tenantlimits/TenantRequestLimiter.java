@@ -1,4 +1,4 @@
-package dev.sluice.api.ratelimit;
+package dev.sluice.api.tenantlimits;
 
 import dev.sluice.common.tenants.TenantId;
 import dev.sluice.common.tenants.TenantRegistry;

@@ -1,9 +1,9 @@
-package dev.sluice.worker.ratelimit;
+package dev.sluice.worker.budget;
 
 import java.time.Duration;
 
 /** The budget's answer to "may this job go upstream now?". */
-public sealed interface Admission {
+sealed interface Admission {
 
     /** Sent: one request and the estimated tokens are taken from the shared budget. */
     record Granted() implements Admission {

@@ -1,4 +1,4 @@
-package dev.sluice.worker.ratelimit;
+package dev.sluice.worker.budget;
 
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.worker.upstream.Outcome;

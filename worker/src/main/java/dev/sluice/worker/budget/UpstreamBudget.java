@@ -1,4 +1,4 @@
-package dev.sluice.worker.ratelimit;
+package dev.sluice.worker.budget;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,7 @@ import org.redisson.client.codec.StringCodec;
  * settle) is one Lua script, so it is atomic across processes, and every script takes the time from Redis, never
  * from a worker's clock. A failed Redis call completes the future exceptionally; the caller decides (fail closed).
  */
-public class UpstreamBudget {
+class UpstreamBudget {
 
     private static final String PRELUDE = script("prelude.lua");
     private static final String ACQUIRE = PRELUDE + script("acquire.lua");

@@ -1,4 +1,4 @@
-package dev.sluice.api.ratelimit;
+package dev.sluice.api.tenantlimits;
 
 import dev.sluice.api.problems.Problems;
 import dev.sluice.api.tenants.AuthenticatedTenant;

@@ -1,10 +1,10 @@
-package dev.sluice.worker.ratelimit;
+package dev.sluice.worker.budget;
 
 /**
  * Whose budget: an upstream (a named key or deployment; limits belong to the account, so a rotated key keeps its
  * budget) and a model, since OpenAI's limits are per model.
  */
-public record BudgetKey(String upstream, String model) {
+record BudgetKey(String upstream, String model) {
 
     /** The Redis hash; the braces keep both parts in one cluster slot. */
     String redisKey() {

@@ -1,4 +1,4 @@
-package dev.sluice.worker.ratelimit;
+package dev.sluice.worker.budget;
 
 import com.knuddels.jtokkit.api.Encoding;
 import dev.sluice.common.tokens.ChatTokenCounter;
@@ -8,7 +8,7 @@ import tools.jackson.databind.JsonNode;
  * Estimates a chat request's TPM cost: prompt tokens from the tiktoken encoding of the model's family (jtokkit),
  * plus {@code max_completion_tokens} or {@code max_tokens} (or the configured default) times {@code n}.
  */
-public class TokenEstimator {
+class TokenEstimator {
 
     private final ChatTokenCounter counter = new ChatTokenCounter();
     private final int defaultCompletionTokens;

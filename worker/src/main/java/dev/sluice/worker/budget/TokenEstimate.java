@@ -1,4 +1,4 @@
-package dev.sluice.worker.ratelimit;
+package dev.sluice.worker.budget;
 
 /**
  * What a job will cost against TPM, as OpenAI reserves it: the prompt's tokens plus the maximum output for every

@@ -1,4 +1,4 @@
-package dev.sluice.api.ratelimit;
+package dev.sluice.api.tenantlimits;
 
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -13,5 +13,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sluice.api.tenant-limits")
-public record TenantLimitProperties(@PositiveOrZero int defaultRequestsPerMinute, @NotNull Duration cacheTtl) {
+record TenantLimitProperties(@PositiveOrZero int defaultRequestsPerMinute, @NotNull Duration cacheTtl) {
 }
