@@ -1,0 +1,5 @@
+select secret, created_at, retires_at
+from webhook_secrets
+where tenant_id = :tenantId and retires_at > clock_timestamp()
+order by retires_at desc
+limit 1

@@ -1,0 +1,2 @@
+-- rotations of one tenant take turns
+select id from tenants where id = :tenantId for update
