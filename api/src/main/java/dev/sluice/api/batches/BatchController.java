@@ -1,5 +1,11 @@
 package dev.sluice.api.batches;
 
+import dev.sluice.api.events.JobEventFeed;
+import dev.sluice.api.events.LongPoll;
+import dev.sluice.common.batches.BatchEnd;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import dev.sluice.api.correlation.CorrelationFilter;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotentRequest;
@@ -52,16 +58,24 @@ class BatchController {
     record JobPage(List<JobView> data, boolean hasMore, String lastId) {
     }
 
-    record BatchView(String id, String object, int jobCount, Map<String, Long> counts, JsonNode metadata,
-                     Instant createdAt, JobPage jobs) {
+    /** {@code status}: {@code in_progress} until the last job ends, then {@code completed}, {@code cancelled} or
+     * {@code expired} (no job succeeded or failed, and some were cancelled, or all expired). */
+    record BatchView(String id, String object, String status, int jobCount, Map<String, Long> counts,
+                     JsonNode metadata, Instant createdAt, Instant endedAt, JobPage jobs) {
     }
+
+    private static final String IN_PROGRESS = "in_progress";
 
     private final BatchIntake intake;
     private final Jdbi jdbi;
+    private final JobEventFeed events;
+    private final ExecutorService longPollReads;
 
-    BatchController(BatchIntake intake, Jdbi jdbi) {
+    BatchController(BatchIntake intake, Jdbi jdbi, JobEventFeed events, ExecutorService longPollReads) {
         this.intake = intake;
         this.jdbi = jdbi;
+        this.events = events;
+        this.longPollReads = longPollReads;
     }
 
     /** 202 for a new batch; 200 with the same answer when the Idempotency-Key already stands for this request. */
@@ -80,6 +94,27 @@ class BatchController {
                 .location(URI.create("/v1/batches/" + id))
                 .body(new BatchAcceptedView(id, "batch", accepted.jobIds().size(),
                         accepted.jobIds().stream().map(JobId::toString).toList(), accepted.createdAt()));
+    }
+
+    /** Long-poll: the batch as soon as its last job ended, or after at most {@code wait} seconds as it is then. */
+    @GetMapping(value = "/v1/batches/{id}", params = "wait")
+    CompletableFuture<BatchView> getWhenDone(@PathVariable String id, @RequestParam String wait,
+                                             @RequestParam(defaultValue = "100") int limit,
+                                             @RequestParam(required = false) String after,
+                                             HttpServletRequest request, HttpServletResponse response) {
+        Duration waitFor = LongPoll.parseWait(wait);
+        BatchView first = get(id, limit, after, request, response);
+        UUID batchId = BatchId.parse(id).orElseThrow().value();
+        boolean[] firstRead = {true};
+        return LongPoll.until(events, batchId, waitFor,
+                () -> {
+                    if (firstRead[0]) {
+                        firstRead[0] = false;
+                        return first;
+                    }
+                    return get(id, limit, after, request, response);
+                },
+                view -> !IN_PROGRESS.equals(view.status()), longPollReads);
     }
 
     @GetMapping("/v1/batches/{id}")
@@ -106,9 +141,11 @@ class BatchController {
         boolean hasMore = page.size() > limit;
         List<JobView> jobs = page.stream().limit(limit).map(JobView::of).toList();
         String lastId = jobs.isEmpty() ? null : jobs.get(jobs.size() - 1).id();
-        return new BatchView(id, "batch", batch.jobCount(), countsByStatus(counts, batch.jobCount()),
+        Optional<BatchEnd> end = jdbi.withExtension(BatchDao.class, dao -> dao.findEnd(batch.id()));
+        return new BatchView(id, "batch", end.map(BatchEnd::outcome).orElse(IN_PROGRESS), batch.jobCount(),
+                countsByStatus(counts, batch.jobCount()),
                 batch.metadata() == null ? null : SluiceJson.mapper().readTree(batch.metadata()),
-                batch.createdAt(), new JobPage(jobs, hasMore, lastId));
+                batch.createdAt(), end.map(BatchEnd::endedAt).orElse(null), new JobPage(jobs, hasMore, lastId));
     }
 
     private static Map<String, Long> countsByStatus(List<StatusCount> counts, int total) {

@@ -1,6 +1,8 @@
 package dev.sluice.api.jobs;
 
 import dev.sluice.api.correlation.CorrelationFilter;
+import dev.sluice.api.events.JobEventFeed;
+import dev.sluice.api.events.LongPoll;
 import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotentRequest;
 import dev.sluice.api.problems.Problems;
@@ -9,6 +11,7 @@ import dev.sluice.common.correlation.Correlation;
 import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobRecord;
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.tenants.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,14 +24,18 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 
 @RestController
 @RequestMapping("/v1/jobs")
@@ -42,9 +49,13 @@ class JobController {
     private final Jdbi jdbi;
     private final ApiProperties properties;
     private final JsonMapper json;
+    private final JobEventFeed events;
+    private final ExecutorService longPollReads;
 
     JobController(JobSubmitter submitter, JobRequestValidator validator, Jdbi jdbi, ApiProperties properties,
-                  JsonMapper json) {
+                  JsonMapper json, JobEventFeed events, ExecutorService longPollReads) {
+        this.events = events;
+        this.longPollReads = longPollReads;
         this.submitter = submitter;
         this.validator = validator;
         this.jdbi = jdbi;
@@ -80,6 +91,19 @@ class JobController {
     @GetMapping("/{id}")
     JobView get(@PathVariable String id, HttpServletRequest request, HttpServletResponse response) {
         return JobView.of(find(id, AuthenticatedTenant.of(request), response));
+    }
+
+    /** Long-poll: the job as soon as it is terminal, or after at most {@code wait} seconds as it is then. */
+    @GetMapping(value = "/{id}", params = "wait")
+    CompletableFuture<JobView> getWhenDone(@PathVariable String id, @RequestParam String wait,
+                                           HttpServletRequest request, HttpServletResponse response) {
+        Duration waitFor = LongPoll.parseWait(wait);
+        TenantId tenant = AuthenticatedTenant.of(request);
+        JobRecord job = find(id, tenant, response);
+        return LongPoll.until(events, job.id(), waitFor,
+                () -> jdbi.withExtension(JobDao.class, dao -> dao.findForTenant(job.id(), tenant.value())).orElseThrow(),
+                now -> JobStatus.fromWire(now.status()).isTerminal(), longPollReads)
+                .thenApply(JobView::of);
     }
 
     @DeleteMapping("/{id}")

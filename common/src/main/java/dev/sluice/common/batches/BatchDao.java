@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 @RegisterConstructorMapper(BatchRecord.class)
+@RegisterConstructorMapper(BatchEnd.class)
 public interface BatchDao {
 
     @SqlUpdate
@@ -22,4 +23,8 @@ public interface BatchDao {
 
     @SqlQuery
     Optional<BatchRecord> findForTenant(@Bind("id") UUID id, @Bind("tenantId") UUID tenantId);
+
+    /** Empty while any of the batch's jobs is still queued, running or waiting. */
+    @SqlQuery
+    Optional<BatchEnd> findEnd(@Bind("id") UUID id);
 }
