@@ -1,7 +1,7 @@
 package dev.sluice.devstack.bench;
 
-import dev.sluice.common.persistence.DatabaseCreator;
 import dev.sluice.devstack.broker.EmbeddedKafkaBroker;
+import dev.sluice.devstack.standalone.DatabaseCreator;
 import dev.sluice.devstack.workers.WorkerProcess;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -109,7 +109,8 @@ public final class IntakeBenchmark {
             if (!extra.isBlank()) {
                 jvmOptions.addAll(List.of(extra.strip().split("\\s+")));
             }
-            WorkerProcess apiProcess = WorkerProcess.start("api", WorkerProcess.sluiceJar(), environment, jvmOptions, log);
+            WorkerProcess apiProcess = WorkerProcess.start(WorkerProcess.Role.API, environment, jvmOptions,
+                    log);
             try {
                 long startedAt = System.nanoTime();
                 while (!apiProcess.isReady()) {

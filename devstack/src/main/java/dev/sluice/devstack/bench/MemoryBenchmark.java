@@ -85,7 +85,7 @@ public final class MemoryBenchmark {
             jvmOptions.add(NativeMemory.JVM_OPTION);
         }
         Path logFile = Path.of(System.getProperty("java.io.tmpdir"), "sluice-memory-" + runId, "worker.log");
-        try (WorkerProcess worker = WorkerProcess.start(WorkerProcess.sluiceJar(), workerEnvironment(),
+        try (WorkerProcess worker = WorkerProcess.start(workerEnvironment(),
                 jvmOptions, logFile);
              Connection database = DriverManager.getConnection(settings.databaseUrl(), settings.databaseUser(),
                      settings.databasePassword())) {

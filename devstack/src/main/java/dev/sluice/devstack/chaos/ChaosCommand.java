@@ -5,7 +5,6 @@ import dev.sluice.devstack.bench.ApiKey;
 import dev.sluice.devstack.bench.SluiceHttp;
 import dev.sluice.devstack.standalone.SluiceStack;
 import dev.sluice.devstack.standalone.StackSettings;
-import dev.sluice.devstack.workers.WorkerProcess;
 import org.jdbi.v3.core.Jdbi;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -94,7 +93,7 @@ public final class ChaosCommand {
                 workerEnvironment.put("OPENAI_API_KEY_FILE", "");
                 workerEnvironment.put("OPENAI_TIMEOUT", options.upstreamTimeout().toSeconds() + "s");
                 workerEnvironment.put("UPSTREAM_NAME", upstreamName);
-                try (ChaosWorkers workers = new ChaosWorkers(WorkerProcess.sluiceJar(), workerEnvironment,
+                try (ChaosWorkers workers = new ChaosWorkers(workerEnvironment,
                         WORKER_JVM_OPTIONS, runDirectory, http, JSON)) {
                     SluiceHttp api = new SluiceHttp(http, stack.apiUrl(), new ApiKey(tenant.apiKey()), JSON);
                     JobCensus census = new JobCensus(stack.apiContext().getBean(Jdbi.class));
