@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code ./sluice simulator [--name=value ...]}: runs the upstream simulator alone until interrupted ({@link #USAGE}). */
+/** {@code ./sluice simulator [--name=value ...]}: the upstream simulator alone until interrupted ({@link #USAGE}). */
 public final class SimulatorMain {
 
     static final String USAGE = """
@@ -39,7 +39,8 @@ public final class SimulatorMain {
         UpstreamSimulator simulator = UpstreamSimulator.start(settings);
         run.latencyMillis().ifPresent(millis -> simulator.behaviour().setLatency(Duration.ofMillis(millis)));
         simulator.behaviour().setRateLimits(run.rpm(), run.tpm()).setErrorRate(run.errorRate());
-        System.out.println("simulator: " + simulator.baseUrl() + (settings.acceptedKeys().isEmpty() ? " (any key)" : ""));
+        System.out.println("simulator: " + simulator.baseUrl()
+                + (settings.acceptedKeys().isEmpty() ? " (any key)" : ""));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();
