@@ -69,8 +69,10 @@ class OptionsTest {
         Options given = Options.parse(List.of("--jobs=lots", "--workers=1,-2", "--diagnose=yes", "--model= "), NAMES);
 
         assertThatThrownBy(() -> given.count("jobs", 1)).hasMessage("--jobs must be a whole number, not 'lots'");
-        assertThatThrownBy(() -> given.counts("workers", List.of())).hasMessage("--workers must not be negative, not -2");
-        assertThatThrownBy(() -> given.bool("diagnose", false)).hasMessage("--diagnose must be true or false, not 'yes'");
+        assertThatThrownBy(() -> given.counts("workers", List.of()))
+                .hasMessage("--workers must not be negative, not -2");
+        assertThatThrownBy(() -> given.bool("diagnose", false))
+                .hasMessage("--diagnose must be true or false, not 'yes'");
         assertThatThrownBy(() -> given.text("model", "gpt-4o-mini")).hasMessage("--model must not be empty");
     }
 

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Worker JVMs ({@code java -jar <worker jar>}, the production artifact) for the fault tests, in place of the test stack's in-process
- * worker: they join its consumer groups against its broker, PostgreSQL, Redis and simulator. Creating this stops the
- * in-process worker, so only these JVMs take jobs; {@link #close} ends every JVM still running and starts it again.
+ * Worker JVMs ({@code java -jar <worker jar>}, the production artifact) for the fault tests, in place of the test
+ * stack's in-process worker: they join its consumer groups against its broker, PostgreSQL, Redis and simulator.
+ * Creating this stops the in-process worker, so only these JVMs take jobs; {@link #close} ends every JVM still
+ * running and starts it again.
  */
 final class WorkerJvms implements AutoCloseable {
 
