@@ -1,7 +1,6 @@
 package dev.sluice.devstack;
 
 import dev.sluice.common.runtime.JvmDefaults;
-import dev.sluice.api.ApiApplication;
 import dev.sluice.devstack.bench.DrainBenchmark;
 import dev.sluice.devstack.bench.IntakeBenchmark;
 import dev.sluice.devstack.bench.MemoryBenchmark;
@@ -11,19 +10,22 @@ import dev.sluice.devstack.ops.DeadLetterCommand;
 import dev.sluice.devstack.simulator.SimulatorMain;
 import dev.sluice.devstack.standalone.SluiceStack;
 import dev.sluice.devstack.standalone.StackSettings;
-import dev.sluice.worker.WorkerApplication;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
-/** The entry point of {@code ./sluice}: one jar, one sub-command per role. */
+/**
+ * The entry point of the devstack jar: one sub-command per tool. {@code ./sluice api} and {@code ./sluice worker}
+ * run the production jars instead (see the {@code sluice} script).
+ */
 public final class SluiceLauncher {
 
     private static final String USAGE = """
             usage: sluice <command> [options]
               standalone   api + worker + embedded Kafka (+ upstream simulator when no OPENAI_API_KEY) in one JVM
-              api          the HTTP api alone (needs KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL)
-              worker       one worker process (needs KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, OPENAI_API_KEY[_FILE])
+              api          the HTTP api alone, from the api jar (needs KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL)
+              worker       one worker process, from the worker jar (needs KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL,
+                           OPENAI_API_KEY[_FILE])
               simulator    the OpenAI-compatible upstream simulator alone
               bench        pour jobs into a running Sluice and print figures (bench --help)
               bench drain  drain at the upstream's limits with 1 and 3 worker JVMs, naive baseline, capacity, cache
@@ -46,8 +48,12 @@ public final class SluiceLauncher {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "standalone" -> standalone();
-            case "api" -> ApiApplication.main(rest);
-            case "worker" -> WorkerApplication.main(rest);
+            case "api", "worker" -> {
+                // production runs only production code: each role has its own jar, without the broker and the tools
+                System.err.println("sluice: " + args[0] + " runs from its own jar: ./sluice " + args[0]
+                        + ", or java -jar " + args[0] + "/target/sluice-" + args[0] + "-<version>-exec.jar");
+                System.exit(2);
+            }
             case "simulator" -> SimulatorMain.main(rest);
             case "dlq" -> DeadLetterCommand.main(rest);
             case "chaos" -> ChaosCommand.main(rest);

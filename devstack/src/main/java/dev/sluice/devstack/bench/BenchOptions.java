@@ -1,12 +1,14 @@
 package dev.sluice.devstack.bench;
 
+import dev.sluice.devstack.cli.OptionException;
+import dev.sluice.devstack.cli.Options;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What {@code ./sluice bench} was asked to do. {@link #parse} throws {@link BenchArgumentException} with a
+ * What {@code ./sluice bench} was asked to do. {@link #parse} throws {@link OptionException} with a
  * message that names the option at fault.
  *
  * @param jobs              jobs of the 32-client phase; the 1-client phase sends a quarter of it (at least 200)
@@ -72,56 +74,24 @@ record BenchOptions(URI baseUrl,
         Objects.requireNonNull(maxWait, "maxWait");
     }
 
-    static boolean asksForHelp(List<String> args) {
-        return args.contains("--help") || args.contains("-h");
-    }
-
     /** Reads the arguments; the key falls back to {@code SLUICE_API_KEY}, then to the standalone's key file. */
     static BenchOptions parse(List<String> args, Map<String, String> env, Path workingDirectory) {
-        Map<String, String> given = readPairs(args);
+        Options given = Options.parse(args, OPTIONS);
         return new BenchOptions(
-                httpUrl(given.getOrDefault("base-url", "http://localhost:8080"), "--base-url"),
-                apiKey(given.get("api-key"), env, workingDirectory),
-                (int) number(given.getOrDefault("jobs", "2000"), "--jobs", 1, 1_000_000),
-                (int) number(given.getOrDefault("batch-size", "10000"), "--batch-size", 1, MAX_BATCH_SIZE),
-                model(given.getOrDefault("model", "gpt-4o-mini")),
-                Optional.ofNullable(given.get("simulator-url")).map(url -> httpUrl(url, "--simulator-url")),
-                given.containsKey("upstream-latency-ms")
-                        ? OptionalLong.of(number(given.get("upstream-latency-ms"), "--upstream-latency-ms", 0, 600_000))
-                        : OptionalLong.empty(),
-                Duration.ofSeconds(number(given.getOrDefault("wait-seconds", "300"), "--wait-seconds", 1, 86_400)),
-                given.containsKey("seed")
-                        ? number(given.get("seed"), "--seed", Long.MIN_VALUE, Long.MAX_VALUE)
-                        : ThreadLocalRandom.current().nextLong(1, 1_000_000_000L));
+                httpUrl(given.text("base-url", "http://localhost:8080"), "--base-url"),
+                apiKey(given.text("api-key"), env, workingDirectory),
+                (int) given.number("jobs", 2000, 1, 1_000_000),
+                (int) given.number("batch-size", 10_000, 1, MAX_BATCH_SIZE),
+                given.text("model", "gpt-4o-mini"),
+                given.text("simulator-url").map(url -> httpUrl(url, "--simulator-url")),
+                given.optionalNumber("upstream-latency-ms", 0, 600_000),
+                Duration.ofSeconds(given.number("wait-seconds", 300, 1, 86_400)),
+                given.optionalNumber("seed", Long.MIN_VALUE, Long.MAX_VALUE)
+                        .orElseGet(() -> ThreadLocalRandom.current().nextLong(1, 1_000_000_000L)));
     }
 
     int singleClientJobs() {
         return Math.max(jobs / 4, MIN_SINGLE_CLIENT_JOBS);
-    }
-
-    private static Map<String, String> readPairs(List<String> args) {
-        Map<String, String> given = new LinkedHashMap<>();
-        for (int index = 0; index < args.size(); index++) {
-            String arg = args.get(index);
-            if (!arg.startsWith("--")) {
-                throw new BenchArgumentException("unexpected argument '" + arg + "'");
-            }
-            int equals = arg.indexOf('=');
-            String name = equals > 0 ? arg.substring(2, equals) : arg.substring(2);
-            if (!OPTIONS.contains(name)) {
-                throw new BenchArgumentException("unknown option --" + name);
-            }
-            String value;
-            if (equals > 0) {
-                value = arg.substring(equals + 1);
-            } else if (index + 1 < args.size()) {
-                value = args.get(++index);
-            } else {
-                throw new BenchArgumentException("--" + name + " needs a value");
-            }
-            given.put(name, value);
-        }
-        return given;
     }
 
     private static URI httpUrl(String text, String option) {
@@ -132,35 +102,16 @@ record BenchOptions(URI baseUrl,
         try {
             URI url = new URI(trimmed);
             if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
-                throw new BenchArgumentException(option + " must be an http(s) URL with a host, not '" + text + "'");
+                throw new OptionException(option + " must be an http(s) URL with a host, not '" + text + "'");
             }
             return url;
         } catch (URISyntaxException e) {
-            throw new BenchArgumentException(option + " is not a URL: " + e.getMessage());
+            throw new OptionException(option + " is not a URL: " + e.getMessage());
         }
     }
 
-    private static long number(String text, String option, long min, long max) {
-        try {
-            long value = Long.parseLong(text.strip().replace("_", ""));
-            if (value < min || value > max) {
-                throw new BenchArgumentException(option + " must be from " + min + " to " + max + ", not " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new BenchArgumentException(option + " must be a whole number, not '" + text + "'");
-        }
-    }
-
-    private static String model(String text) {
-        if (text.isBlank()) {
-            throw new BenchArgumentException("--model must not be empty");
-        }
-        return text.strip();
-    }
-
-    private static ApiKey apiKey(String given, Map<String, String> env, Path workingDirectory) {
-        for (String key : new String[] {given, env.get("SLUICE_API_KEY")}) {
+    private static ApiKey apiKey(Optional<String> given, Map<String, String> env, Path workingDirectory) {
+        for (String key : new String[] {given.orElse(null), env.get("SLUICE_API_KEY")}) {
             if (key != null && !key.isBlank()) {
                 return new ApiKey(key.strip());
             }
@@ -174,10 +125,10 @@ record BenchOptions(URI baseUrl,
                     return new ApiKey(text);
                 }
             } catch (IOException e) {
-                throw new BenchArgumentException("cannot read the API key file " + keyFile + ": " + e.getMessage());
+                throw new OptionException("cannot read the API key file " + keyFile + ": " + e.getMessage());
             }
         }
-        throw new BenchArgumentException("no API key: pass --api-key, set SLUICE_API_KEY, or start "
+        throw new OptionException("no API key: pass --api-key, set SLUICE_API_KEY, or start "
                 + "./sluice standalone once from this directory (it writes " + keyFile + ")");
     }
 }

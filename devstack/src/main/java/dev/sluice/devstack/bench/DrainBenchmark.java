@@ -1,6 +1,7 @@
 package dev.sluice.devstack.bench;
 
 import dev.sluice.common.json.SluiceJson;
+import dev.sluice.devstack.cli.Options;
 import dev.sluice.devstack.simulator.SimulatorStats;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import org.jdbi.v3.core.Jdbi;
@@ -55,19 +56,11 @@ public final class DrainBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        if (DrainOptions.wantsHelp(args)) {
+        if (Options.asksForHelp(args)) {
             System.out.print(DrainOptions.USAGE);
             return;
         }
-        DrainOptions options;
-        try {
-            options = DrainOptions.parse(args);
-        } catch (BenchArgumentException e) {
-            System.err.println("sluice bench drain: " + e.getMessage());
-            System.err.println("(sluice bench drain --help lists the options)");
-            System.exit(2);
-            return;
-        }
+        DrainOptions options = Options.orExit("bench drain", System.err, () -> DrainOptions.parse(args));
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
         if (options.externalUpstream()) {
             env.put("OPENAI_BASE_URL", options.external().url());

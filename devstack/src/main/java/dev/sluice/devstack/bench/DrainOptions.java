@@ -1,13 +1,12 @@
 package dev.sluice.devstack.bench;
 
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import dev.sluice.devstack.cli.Options;
+
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * Options of {@code ./sluice bench drain}, as {@code --name=value}; {@link #USAGE} lists them with their defaults.
+ * Options of {@code ./sluice bench drain}, read by {@link Options}; {@link #USAGE} lists them with their defaults.
  * Against an OpenAI-compatible server that is not the simulator: upstream-url, upstream-key-file (or OPENAI_API_KEY)
  * and model; rpm and tpm are then the account's limits, and only the rpm and tpm cases run.
  */
@@ -18,22 +17,16 @@ record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMil
 
     /** An upstream the bench does not start: where it is, where its key is, which model to drain. */
     record External(String url, String keyFile, String model) {
-
-        External with(String field, String value) {
-            return switch (field) {
-                case "upstream-url" -> new External(value, keyFile, model);
-                case "upstream-key-file" -> new External(url, value, model);
-                default -> new External(url, keyFile, value);
-            };
-        }
     }
 
     boolean externalUpstream() {
         return external.url() != null;
     }
 
-    /** The numeric options with their defaults, in the order of the record's components. */
-    private static final Map<String, Long> NUMBER_DEFAULTS = defaults();
+    private static final Set<String> NAMES = Set.of("rpm", "tpm", "latency-ms", "workers", "steady-seconds",
+            "naive-concurrency", "bulk-concurrency", "capacity-jobs", "capacity-warmup-jobs", "capacity-latency-ms",
+            "capacity-concurrency", "cache-jobs", "max-wait-seconds", "scenarios", "upstream-url",
+            "upstream-key-file", "model");
 
     static final String USAGE = """
             usage: ./sluice bench drain [--name=value ...]
@@ -55,77 +48,19 @@ record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMil
               --help                                              this text
             """;
 
-    static boolean wantsHelp(String[] args) {
-        return List.of(args).contains("--help") || List.of(args).contains("-h");
-    }
-
-    /** Throws {@link BenchArgumentException} naming the option it cannot use. */
+    /** Throws {@link dev.sluice.devstack.cli.OptionException} naming the option it cannot use. */
     static DrainOptions parse(String[] args) {
-        Map<String, Long> numbers = new LinkedHashMap<>(NUMBER_DEFAULTS);
-        List<Integer> workers = List.of(1, 3);
-        List<String> scenarios = List.of("rpm", "tpm", "keys", "capacity", "fairness", "cache");
-        External external = new External(null, null, "gpt-4o-mini");
-        for (String arg : args) {
-            String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-            if (!arg.startsWith("--") || pair.length != 2) {
-                throw new BenchArgumentException("expected --name=value, got '" + arg + "'");
-            }
-            String name = pair[0];
-            String value = pair[1];
-            switch (name) {
-                case "workers" -> workers = list(name, value).stream().map(text -> (int) number(name, text)).toList();
-                case "scenarios" -> scenarios = list(name, value);
-                case "upstream-url", "upstream-key-file", "model" -> external = external.with(name, value);
-                default -> {
-                    if (!numbers.containsKey(name)) {
-                        throw new BenchArgumentException("unknown option --" + name);
-                    }
-                    numbers.put(name, number(name, value));
-                }
-            }
-        }
-        return new DrainOptions(numbers.get("rpm"), numbers.get("tpm"), numbers.get("latency-ms").intValue(), workers,
-                numbers.get("steady-seconds").intValue(), numbers.get("naive-concurrency").intValue(),
-                numbers.get("bulk-concurrency").intValue(), numbers.get("capacity-jobs").intValue(),
-                numbers.get("capacity-warmup-jobs").intValue(), numbers.get("capacity-latency-ms").intValue(),
-                numbers.get("capacity-concurrency").intValue(), numbers.get("cache-jobs").intValue(),
-                numbers.get("max-wait-seconds").intValue(), scenarios, external);
-    }
-
-    private static Map<String, Long> defaults() {
-        Map<String, Long> numbers = new LinkedHashMap<>();
-        numbers.put("rpm", 3_000L);
-        numbers.put("tpm", 300_000L);
-        numbers.put("latency-ms", 200L);
-        numbers.put("steady-seconds", 40L);
-        numbers.put("naive-concurrency", 64L);
-        numbers.put("bulk-concurrency", 256L);
-        numbers.put("capacity-jobs", 20_000L);
-        numbers.put("capacity-warmup-jobs", 5_000L);
-        numbers.put("capacity-latency-ms", 1_000L);
-        numbers.put("capacity-concurrency", 1_024L);
-        numbers.put("cache-jobs", 2_000L);
-        numbers.put("max-wait-seconds", 600L);
-        return Collections.unmodifiableMap(numbers);
-    }
-
-    private static List<String> list(String name, String value) {
-        List<String> items = Arrays.stream(value.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
-        if (items.isEmpty()) {
-            throw new BenchArgumentException("--" + name + " needs at least one value");
-        }
-        return items;
-    }
-
-    private static long number(String name, String text) {
-        try {
-            long value = Long.parseLong(text.strip());
-            if (value < 0) {
-                throw new BenchArgumentException("--" + name + " must not be negative, not " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new BenchArgumentException("--" + name + " must be a whole number, not '" + text + "'");
-        }
+        Options given = Options.parse(args, NAMES);
+        return new DrainOptions(given.number("rpm", 3_000, 0, Long.MAX_VALUE),
+                given.number("tpm", 300_000, 0, Long.MAX_VALUE), given.count("latency-ms", 200),
+                given.counts("workers", List.of(1, 3)),
+                given.count("steady-seconds", 40), given.count("naive-concurrency", 64),
+                given.count("bulk-concurrency", 256), given.count("capacity-jobs", 20_000),
+                given.count("capacity-warmup-jobs", 5_000), given.count("capacity-latency-ms", 1_000),
+                given.count("capacity-concurrency", 1_024), given.count("cache-jobs", 2_000),
+                given.count("max-wait-seconds", 600),
+                given.list("scenarios", List.of("rpm", "tpm", "keys", "capacity", "fairness", "cache")),
+                new External(given.text("upstream-url").orElse(null), given.text("upstream-key-file").orElse(null),
+                        given.text("model", "gpt-4o-mini")));
     }
 }

@@ -1,7 +1,8 @@
 package dev.sluice.devstack.bench;
 
-import dev.sluice.common.persistence.DatabaseCreator;
 import dev.sluice.devstack.broker.EmbeddedKafkaBroker;
+import dev.sluice.devstack.cli.Options;
+import dev.sluice.devstack.standalone.DatabaseCreator;
 import dev.sluice.devstack.workers.WorkerProcess;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -68,21 +69,19 @@ public final class IntakeBenchmark {
             """;
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> options = new LinkedHashMap<>(Map.of("clients", 32, "cold-seconds", 10,
+        if (Options.asksForHelp(args)) {
+            System.out.print(USAGE);
+            return;
+        }
+        Map<String, Integer> defaults = new LinkedHashMap<>(Map.of("clients", 32, "cold-seconds", 10,
                 "warmup-seconds", 20, "warm-seconds", 20, "batches", 3, "batch-jobs", 10_000,
                 "big-batch-jobs", 50_000, "big-batch-mb", 200));
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                System.out.print(USAGE);
-                return;
-            }
-            String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-            if (!options.containsKey(pair[0]) || pair.length != 2 || !pair[1].matches("[0-9]{1,9}")) {
-                System.err.println("sluice bench intake: unknown option or bad value: " + arg + " (see --help)");
-                System.exit(2);
-            }
-            options.put(pair[0], Integer.parseInt(pair[1]));
-        }
+        Map<String, Integer> options = Options.orExit("bench intake", System.err, () -> {
+            Options given = Options.parse(args, defaults.keySet());
+            Map<String, Integer> read = new LinkedHashMap<>();
+            defaults.forEach((name, otherwise) -> read.put(name, given.count(name, otherwise)));
+            return read;
+        });
         new IntakeBenchmark(options, System.out).run();
         System.exit(0);
     }
@@ -109,7 +108,8 @@ public final class IntakeBenchmark {
             if (!extra.isBlank()) {
                 jvmOptions.addAll(List.of(extra.strip().split("\\s+")));
             }
-            WorkerProcess apiProcess = WorkerProcess.start("api", WorkerProcess.sluiceJar(), environment, jvmOptions, log);
+            WorkerProcess apiProcess = WorkerProcess.start(WorkerProcess.Role.API, environment, jvmOptions,
+                    log);
             try {
                 long startedAt = System.nanoTime();
                 while (!apiProcess.isReady()) {

@@ -3,6 +3,7 @@ package dev.sluice.devstack.bench;
 import dev.sluice.common.batches.BatchId;
 import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.json.SluiceJson;
+import dev.sluice.devstack.cli.Options;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import dev.sluice.devstack.standalone.SluiceStack;
 import dev.sluice.devstack.standalone.StackSettings;
@@ -67,7 +68,11 @@ public final class MemoryBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        MemoryOptions options = MemoryOptions.parse(args);
+        if (Options.asksForHelp(args)) {
+            System.out.print(MemoryOptions.USAGE);
+            return;
+        }
+        MemoryOptions options = Options.orExit("bench memory", System.err, () -> MemoryOptions.parse(args));
         StackSettings settings = BenchStack.settings("memory", Map.of("sluice.upstream.name", "bench-standalone"));
         try (SluiceStack stack = BenchStack.startWithoutWorker(settings)) {
             new MemoryBenchmark(options, settings, stack).run();
@@ -85,7 +90,7 @@ public final class MemoryBenchmark {
             jvmOptions.add(NativeMemory.JVM_OPTION);
         }
         Path logFile = Path.of(System.getProperty("java.io.tmpdir"), "sluice-memory-" + runId, "worker.log");
-        try (WorkerProcess worker = WorkerProcess.start(WorkerProcess.sluiceJar(), workerEnvironment(),
+        try (WorkerProcess worker = WorkerProcess.start(workerEnvironment(),
                 jvmOptions, logFile);
              Connection database = DriverManager.getConnection(settings.databaseUrl(), settings.databaseUser(),
                      settings.databasePassword())) {

@@ -1,17 +1,12 @@
 package dev.sluice.devstack.bench;
 
+import dev.sluice.devstack.cli.OptionException;
+import dev.sluice.devstack.cli.Options;
+
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
-/**
- * Options of {@code ./sluice bench memory}, as {@code --name=value}: jobs (100000), batch-size (10000), latency-ms
- * (20), interval-seconds (10), warmup-percent (10), backlog (20000: jobs submitted and not yet done, at most, when
- * the next batch goes in), worker-heap (512m), bulk-concurrency (256), max-wait-seconds (3600), diagnose (false:
- * true runs the worker with Native Memory Tracking and prints which memory areas and which classes grew between the
- * quiet samples).
- */
+/** Options of {@code ./sluice bench memory}, read by {@link Options}; {@link #USAGE} lists them with their defaults. */
 record MemoryOptions(int jobs, int batchSize, int latencyMillis, int intervalSeconds, int warmupPercent, int backlog,
                      String workerHeap, int bulkConcurrency, int maxWaitSeconds, boolean diagnose) {
 
@@ -22,35 +17,40 @@ record MemoryOptions(int jobs, int batchSize, int latencyMillis, int intervalSec
         if (jobs < 1 || batchSize < 1 || batchSize > BenchOptions.MAX_BATCH_SIZE || latencyMillis < 0
                 || intervalSeconds < 1 || warmupPercent < 0 || warmupPercent > 90 || backlog < batchSize
                 || bulkConcurrency < 1 || maxWaitSeconds < 1) {
-            throw new IllegalArgumentException("bad options: jobs " + jobs + ", batch-size " + batchSize + ", backlog "
+            throw new OptionException("bad options: jobs " + jobs + ", batch-size " + batchSize + ", backlog "
                     + backlog + ", warmup-percent " + warmupPercent + " (jobs >= 1, batch-size 1-10000, backlog >= "
                     + "batch-size, warmup-percent 0-90, intervals and concurrency >= 1)");
         }
         if (!workerHeap.matches("\\d+[kKmMgG]")) {
-            throw new IllegalArgumentException("--worker-heap must be like 512m, not " + workerHeap);
+            throw new OptionException("--worker-heap must be like 512m, not " + workerHeap);
         }
     }
 
+    static final String USAGE = """
+            usage: sluice bench memory [--name=value ...]
+              One worker JVM drains the jobs; heap after GC, threads, sockets and database connections are sampled.
+              --jobs=100000              jobs in all
+              --batch-size=10000         jobs per batch (at most 10000, and at most --jobs)
+              --latency-ms=20            the simulator's latency
+              --interval-seconds=10      time between samples
+              --warmup-percent=10        jobs done before the samples are compared (0-90)
+              --backlog=20000            jobs submitted and not yet done, at most, when the next batch goes in
+              --worker-heap=512m         the worker's -Xmx
+              --bulk-concurrency=256     jobs in flight in the worker
+              --max-wait-seconds=3600    give up after this long
+              --diagnose=false           true: Native Memory Tracking, and which memory areas and classes grew
+            """;
+
     /** A batch never holds more than the jobs; the backlog is at least one batch, so small runs work as given. */
     static MemoryOptions parse(String[] args) {
-        Map<String, String> given = new HashMap<>();
-        for (String arg : args) {
-            String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-            if (pair.length != 2) {
-                throw new IllegalArgumentException("expected --name=value, got " + arg);
-            }
-            if (!NAMES.contains(pair[0])) {
-                throw new IllegalArgumentException("unknown option --" + pair[0]);
-            }
-            given.put(pair[0], pair[1].strip().replace("_", ""));
-        }
-        int jobs = number(given, "jobs", 100_000);
-        int batchSize = Math.min(number(given, "batch-size", 10_000), jobs);
-        return new MemoryOptions(jobs, batchSize, number(given, "latency-ms", 20),
-                number(given, "interval-seconds", 10), number(given, "warmup-percent", 10),
-                Math.max(number(given, "backlog", 20_000), batchSize), given.getOrDefault("worker-heap", "512m"),
-                number(given, "bulk-concurrency", 256), number(given, "max-wait-seconds", 3_600),
-                Boolean.parseBoolean(given.getOrDefault("diagnose", "false")));
+        Options given = Options.parse(args, NAMES);
+        int jobs = given.count("jobs", 100_000);
+        int batchSize = Math.min(given.count("batch-size", 10_000), jobs);
+        return new MemoryOptions(jobs, batchSize, given.count("latency-ms", 20),
+                given.count("interval-seconds", 10), given.count("warmup-percent", 10),
+                Math.max(given.count("backlog", 20_000), batchSize), given.text("worker-heap", "512m"),
+                given.count("bulk-concurrency", 256), given.count("max-wait-seconds", 3_600),
+                given.bool("diagnose", false));
     }
 
     Duration interval() {
@@ -60,14 +60,5 @@ record MemoryOptions(int jobs, int batchSize, int latencyMillis, int intervalSec
     /** Jobs done when warm-up ends: the first sample at or past this count starts the comparison. */
     long warmupJobs() {
         return (long) jobs * warmupPercent / 100;
-    }
-
-    private static int number(Map<String, String> given, String name, int otherwise) {
-        String text = given.get(name);
-        try {
-            return text == null ? otherwise : Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a whole number, not " + text);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.devstack.bench;
 
+import dev.sluice.devstack.cli.OptionException;
+import dev.sluice.devstack.cli.Options;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -53,16 +55,16 @@ public final class SubmitBenchmark {
     /** 0 when it ran (goals met or not), 2 on bad arguments, 1 when Sluice could not be reached. */
     static int run(List<String> args, Map<String, String> env, Path workingDirectory, PrintStream out,
                    PrintStream err) throws InterruptedException {
-        if (BenchOptions.asksForHelp(args)) {
+        if (Options.asksForHelp(args)) {
             out.print(BenchOptions.USAGE);
             return 0;
         }
         BenchOptions options;
         try {
             options = BenchOptions.parse(args, env, workingDirectory);
-        } catch (BenchArgumentException e) {
+        } catch (OptionException e) {
             err.println("sluice bench: " + e.getMessage());
-            err.println("(sluice bench --help lists the options)");
+            err.println("(./sluice bench --help lists the options)");
             return 2;
         }
         HttpClient client = HttpClient.newBuilder()

@@ -19,11 +19,10 @@ final class WorkerProcesses implements AutoCloseable {
 
     static WorkerProcesses start(int count, Map<String, String> environment, Path logDirectory)
             throws IOException, InterruptedException {
-        Path jar = WorkerProcess.sluiceJar();
         WorkerProcesses workers = new WorkerProcesses();
         try {
             for (int index = 0; index < count; index++) {
-                workers.processes.add(WorkerProcess.start(jar, environment, WorkerProcess.DEFAULT_JVM_OPTIONS,
+                workers.processes.add(WorkerProcess.start(environment, WorkerProcess.DEFAULT_JVM_OPTIONS,
                         logDirectory.resolve("worker-" + index + ".log")));
             }
             workers.awaitReady();

@@ -3,9 +3,9 @@ package dev.sluice.devstack.chaos;
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.devstack.bench.ApiKey;
 import dev.sluice.devstack.bench.SluiceHttp;
+import dev.sluice.devstack.cli.Options;
 import dev.sluice.devstack.standalone.SluiceStack;
 import dev.sluice.devstack.standalone.StackSettings;
-import dev.sluice.devstack.workers.WorkerProcess;
 import org.jdbi.v3.core.Jdbi;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,19 +43,11 @@ public final class ChaosCommand {
     }
 
     public static void main(String[] args) throws Exception {
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+        if (Options.asksForHelp(args)) {
             System.out.print(ChaosOptions.USAGE);
             return;
         }
-        ChaosOptions options;
-        try {
-            options = ChaosOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("sluice chaos: " + e.getMessage());
-            System.err.print(ChaosOptions.USAGE);
-            System.exit(2);
-            return;
-        }
+        ChaosOptions options = Options.orExit("chaos", System.err, () -> ChaosOptions.parse(args));
         String runId = UUID.randomUUID().toString().substring(0, 8);
         Path runDirectory = Path.of(System.getProperty("java.io.tmpdir"), "sluice-chaos-" + runId);
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
@@ -94,7 +86,7 @@ public final class ChaosCommand {
                 workerEnvironment.put("OPENAI_API_KEY_FILE", "");
                 workerEnvironment.put("OPENAI_TIMEOUT", options.upstreamTimeout().toSeconds() + "s");
                 workerEnvironment.put("UPSTREAM_NAME", upstreamName);
-                try (ChaosWorkers workers = new ChaosWorkers(WorkerProcess.sluiceJar(), workerEnvironment,
+                try (ChaosWorkers workers = new ChaosWorkers(workerEnvironment,
                         WORKER_JVM_OPTIONS, runDirectory, http, JSON)) {
                     SluiceHttp api = new SluiceHttp(http, stack.apiUrl(), new ApiKey(tenant.apiKey()), JSON);
                     JobCensus census = new JobCensus(stack.apiContext().getBean(Jdbi.class));

@@ -1,15 +1,16 @@
 package dev.sluice.devstack.chaos;
 
+import dev.sluice.devstack.cli.OptionException;
+import dev.sluice.devstack.cli.Options;
+
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * What {@code ./sluice chaos} was asked to do, from {@code --name=value} arguments. {@link #parse} throws
- * {@link IllegalArgumentException} with a message that names the option at fault.
+ * What {@code ./sluice chaos} was asked to do, read by {@link Options}. {@link #parse} throws
+ * {@link OptionException} with a message that names the option at fault.
  *
  * @param jobsPerSecond   single jobs submitted per second through the api, all run long
  * @param batchSize       jobs in each batch
@@ -61,7 +62,9 @@ record ChaosOptions(int jobsPerSecond,
               --faults=outage,errors,stalls,kill,term,redis,postgres   which faults, in this order
             """;
 
-    private static final Map<String, String> DEFAULTS = defaultValues();
+    private static final Set<String> NAMES = Set.of("jobs-per-second", "batch-size", "batch-every-seconds",
+            "fault-seconds", "outage-seconds", "calm-seconds", "latency-ms", "upstream-rpm", "upstream-timeout-seconds",
+            "stall-seconds", "drain-seconds", "faults");
 
     ChaosOptions {
         Objects.requireNonNull(batchEvery, "batchEvery");
@@ -74,18 +77,18 @@ record ChaosOptions(int jobsPerSecond,
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         faults = List.copyOf(faults);
         if (jobsPerSecond <= 0) {
-            throw new IllegalArgumentException("--jobs-per-second must be at least 1");
+            throw new OptionException("--jobs-per-second must be at least 1");
         }
         if (batchSize < 0 || batchSize > 10_000) {
-            throw new IllegalArgumentException("--batch-size must be 0 to 10000");
+            throw new OptionException("--batch-size must be 0 to 10000");
         }
         if (stallDuration.compareTo(upstreamTimeout) <= 0) {
-            throw new IllegalArgumentException("--stall-seconds (" + stallDuration.toSeconds()
+            throw new OptionException("--stall-seconds (" + stallDuration.toSeconds()
                     + ") must be longer than --upstream-timeout-seconds (" + upstreamTimeout.toSeconds()
                     + "), or a stall is no timeout");
         }
         if (faults.stream().distinct().count() != faults.size()) {
-            throw new IllegalArgumentException("--faults names a fault twice: " + faults);
+            throw new OptionException("--faults names a fault twice: " + faults);
         }
     }
 
@@ -94,77 +97,25 @@ record ChaosOptions(int jobsPerSecond,
     }
 
     static ChaosOptions parse(String... args) {
-        Map<String, String> given = new LinkedHashMap<>();
-        for (String arg : args) {
-            String[] pair = arg.startsWith("--") ? arg.substring(2).split("=", 2) : new String[0];
-            if (pair.length != 2 || pair[1].isBlank()) {
-                throw new IllegalArgumentException("expected --name=value, got '" + arg + "'");
-            }
-            if (!DEFAULTS.containsKey(pair[0])) {
-                throw new IllegalArgumentException("unknown option --" + pair[0] + "; see ./sluice chaos --help");
-            }
-            given.put(pair[0], pair[1].strip());
-        }
-        Duration faultDuration = seconds(given, "fault-seconds");
+        Options given = Options.parse(args, NAMES);
+        Duration faultDuration = seconds(given, "fault-seconds", 20, 0);
         return new ChaosOptions(
-                number(given, "jobs-per-second"),
-                number(given, "batch-size"),
-                positiveSeconds(given, "batch-every-seconds"),
+                given.count("jobs-per-second", 40),
+                given.count("batch-size", 100),
+                seconds(given, "batch-every-seconds", 15, 1),
                 faultDuration,
-                given.containsKey("outage-seconds") ? positiveSeconds(given, "outage-seconds") : faultDuration,
-                seconds(given, "calm-seconds"),
-                Duration.ofMillis(number(given, "latency-ms")),
-                number(given, "upstream-rpm"),
-                positiveSeconds(given, "upstream-timeout-seconds"),
-                positiveSeconds(given, "stall-seconds"),
-                seconds(given, "drain-seconds"),
-                faults(given.getOrDefault("faults", DEFAULTS.get("faults"))));
+                given.has("outage-seconds") ? seconds(given, "outage-seconds", 0, 1) : faultDuration,
+                seconds(given, "calm-seconds", 15, 0),
+                Duration.ofMillis(given.count("latency-ms", 1000)),
+                given.count("upstream-rpm", 6000),
+                seconds(given, "upstream-timeout-seconds", 10, 1),
+                seconds(given, "stall-seconds", 15, 1),
+                seconds(given, "drain-seconds", 180, 0),
+                given.list("faults", List.of(Fault.values()).stream().map(Fault::optionName).toList()).stream()
+                        .map(Fault::named).toList());
     }
 
-    private static Map<String, String> defaultValues() {
-        Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("jobs-per-second", "40");
-        defaults.put("batch-size", "100");
-        defaults.put("batch-every-seconds", "15");
-        defaults.put("fault-seconds", "20");
-        defaults.put("outage-seconds", "");
-        defaults.put("calm-seconds", "15");
-        defaults.put("latency-ms", "1000");
-        defaults.put("upstream-rpm", "6000");
-        defaults.put("upstream-timeout-seconds", "10");
-        defaults.put("stall-seconds", "15");
-        defaults.put("drain-seconds", "180");
-        defaults.put("faults", "outage,errors,stalls,kill,term,redis,postgres");
-        return Map.copyOf(defaults);
-    }
-
-    private static int number(Map<String, String> given, String name) {
-        String text = given.getOrDefault(name, DEFAULTS.get(name));
-        try {
-            int value = Integer.parseInt(text);
-            if (value < 0) {
-                throw new IllegalArgumentException("--" + name + " must not be negative, got " + text);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + text + "'");
-        }
-    }
-
-    private static Duration seconds(Map<String, String> given, String name) {
-        return Duration.ofSeconds(number(given, name));
-    }
-
-    private static Duration positiveSeconds(Map<String, String> given, String name) {
-        Duration value = seconds(given, name);
-        if (value.isZero()) {
-            throw new IllegalArgumentException("--" + name + " must be at least 1");
-        }
-        return value;
-    }
-
-    private static List<Fault> faults(String text) {
-        return Arrays.stream(text.split(",")).map(String::strip).filter(name -> !name.isEmpty())
-                .map(Fault::named).toList();
+    private static Duration seconds(Options given, String name, long otherwise, long min) {
+        return Duration.ofSeconds(given.number(name, otherwise, min, Integer.MAX_VALUE));
     }
 }

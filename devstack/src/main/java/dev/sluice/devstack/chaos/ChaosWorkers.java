@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The worker JVMs of a chaos run, one at a time: {@code java -jar <sluice jar> worker}, as deployed. Reads what the
+ * The worker JVMs of a chaos run, one at a time: {@code java -jar <worker jar>}, as deployed. Reads what the
  * table needs from the running one: whether a circuit is open ({@code sluice.upstream.circuit.open} on its actuator,
  * and the OPEN lines in every worker's log) and its memory.
  */
@@ -32,7 +32,6 @@ final class ChaosWorkers implements AutoCloseable {
     static final Duration READY_WITHIN = Duration.ofSeconds(120);
     private static final Pattern CIRCUIT_OPENED = Pattern.compile("circuit for \\S+ OPEN \\(");
 
-    private final Path jar;
     private final Map<String, String> environment;
     private final List<String> jvmOptions;
     private final Path logDirectory;
@@ -41,9 +40,8 @@ final class ChaosWorkers implements AutoCloseable {
     private final List<WorkerProcess> started = new ArrayList<>();
     private volatile WorkerProcess current;
 
-    ChaosWorkers(Path jar, Map<String, String> environment, List<String> jvmOptions, Path logDirectory,
+    ChaosWorkers(Map<String, String> environment, List<String> jvmOptions, Path logDirectory,
                  HttpClient http, JsonMapper json) {
-        this.jar = jar;
         this.environment = Map.copyOf(environment);
         this.jvmOptions = List.copyOf(jvmOptions);
         this.logDirectory = logDirectory;
@@ -53,7 +51,7 @@ final class ChaosWorkers implements AutoCloseable {
 
     /** Starts a worker JVM and waits until it is ready (Kafka and PostgreSQL reachable); it becomes the current one. */
     WorkerProcess startFresh() throws IOException, InterruptedException {
-        WorkerProcess worker = WorkerProcess.start(jar, environment, jvmOptions,
+        WorkerProcess worker = WorkerProcess.start(environment, jvmOptions,
                 logDirectory.resolve("worker-" + (started.size() + 1) + ".log"));
         synchronized (this) {
             started.add(worker);

@@ -1,5 +1,7 @@
 package dev.sluice.devstack.chaos;
 
+import dev.sluice.devstack.cli.OptionException;
+
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -23,7 +25,7 @@ enum Fault {
 
     static Fault named(String name) {
         return Arrays.stream(values()).filter(fault -> fault.optionName.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown fault '" + name + "' in --faults; use "
+                .orElseThrow(() -> new OptionException("unknown fault '" + name + "' in --faults; use "
                         + Arrays.stream(values()).map(Fault::optionName).collect(Collectors.joining(", "))));
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.devstack.ops;
 
 import dev.sluice.common.json.SluiceJson;
+import dev.sluice.devstack.cli.Options;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -12,9 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code ./sluice dlq list [--limit=N]} and {@code ./sluice dlq replay <job id>... | --all}: the admin API's
@@ -33,26 +34,19 @@ public final class DeadLetterCommand {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        Map<String, String> env = System.getenv();
-        String api = env.getOrDefault("SLUICE_API_URL", "http://127.0.0.1:8080");
-        int limit = 100;
-        boolean all = false;
-        List<String> ids = new ArrayList<>();
-        String command = args.length == 0 ? "" : args[0];
-        for (int i = 1; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.startsWith("--api=")) {
-                api = arg.substring(6);
-            } else if (arg.startsWith("--limit=")) {
-                limit = Integer.parseInt(arg.substring(8));
-            } else if (arg.equals("--all")) {
-                all = true;
-            } else if (arg.startsWith("--")) {
-                fail("unknown option " + arg);
-            } else {
-                ids.add(arg);
-            }
+        if (Options.asksForHelp(args)) {
+            System.out.print(USAGE);
+            return;
         }
+        Map<String, String> env = System.getenv();
+        Options given = Options.orExit("dlq", System.err,
+                () -> Options.parse(List.of(args), Set.of("api", "limit"), Set.of("all"), true));
+        String api = given.text("api", env.getOrDefault("SLUICE_API_URL", "http://127.0.0.1:8080"));
+        int limit = Options.orExit("dlq", System.err, () -> (int) given.number("limit", 100, 1, Integer.MAX_VALUE));
+        boolean all = given.has("all");
+        List<String> operands = given.operands();
+        String command = operands.isEmpty() ? "" : operands.get(0);
+        List<String> ids = operands.isEmpty() ? List.of() : operands.subList(1, operands.size());
         if (!command.equals("list") && !command.equals("replay")) {
             fail("");
         }

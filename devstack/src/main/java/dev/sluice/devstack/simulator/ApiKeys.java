@@ -3,6 +3,8 @@ package dev.sluice.devstack.simulator;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.sluice.devstack.simulator.BehaviourValues.REVOKED_KEYS;
+
 /** Checks the {@code Authorization: Bearer <key>} header against the accepted and the revoked keys. */
 final class ApiKeys {
 
@@ -28,7 +30,7 @@ final class ApiKeys {
             return Optional.of(OpenAiError.missingApiKey());
         }
         boolean accepted = acceptedKeys.isEmpty() || acceptedKeys.contains(key);
-        if (!accepted || behaviour.revokedKeys().contains(key)) {
+        if (!accepted || behaviour.get(REVOKED_KEYS).contains(key)) {
             return Optional.of(OpenAiError.invalidApiKey(key));
         }
         return Optional.empty();

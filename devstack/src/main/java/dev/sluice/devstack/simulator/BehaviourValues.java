@@ -1,6 +1,8 @@
 package dev.sluice.devstack.simulator;
 
 import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -9,155 +11,58 @@ import java.util.Set;
  * uses it throughout, so a change made while it runs never applies halfway.
  * Limits of 0 mean unlimited. The three fault rates are drawn from one uniform number in the order error, drop,
  * stall, so if they add up to more than 1 the later ones get what is left.
+ * <p>
+ * Each setting is one constant below, with its default and its check; {@link #with} changes any of them.
  */
-record BehaviourValues(Duration latency,
-                       Duration latencyJitter,
-                       long requestsPerMinute,
-                       long tokensPerMinute,
-                       double errorRate,
-                       double dropRate,
-                       double stallRate,
-                       Duration stallDuration,
-                       boolean outage,
-                       Set<String> quotaExhaustedKeys,
-                       Set<String> revokedKeys,
-                       int contextWindow,
-                       Set<String> knownModels,
-                       boolean acceptAnyModel,
-                       Set<String> downModels) {
+final class BehaviourValues {
 
     static final Set<String> DEFAULT_MODELS = Set.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini",
             "gpt-4.1-nano", "gpt-5", "gpt-5-mini", "o3-mini", "o4-mini", "gpt-3.5-turbo");
 
-    BehaviourValues {
-        requireNotNegative(latency, "latency");
-        requireNotNegative(latencyJitter, "latency jitter");
-        requireNotNegative(stallDuration, "stall duration");
-        if (requestsPerMinute < 0 || tokensPerMinute < 0) {
-            throw new IllegalArgumentException("rate limits must be 0 (unlimited) or positive, got rpm "
-                    + requestsPerMinute + " and tpm " + tokensPerMinute);
-        }
-        requireFraction(errorRate, "error rate");
-        requireFraction(dropRate, "drop rate");
-        requireFraction(stallRate, "stall rate");
-        if (contextWindow < 1) {
-            throw new IllegalArgumentException("context window must be positive, got " + contextWindow);
-        }
-        quotaExhaustedKeys = Set.copyOf(quotaExhaustedKeys);
-        revokedKeys = Set.copyOf(revokedKeys);
-        knownModels = Set.copyOf(knownModels);
-        downModels = Set.copyOf(downModels);
+    static final Setting<Duration> LATENCY = Setting.duration("latency", Duration.ofMillis(50));
+    static final Setting<Duration> LATENCY_JITTER = Setting.duration("latency jitter", Duration.ZERO);
+    static final Setting<Long> REQUESTS_PER_MINUTE = Setting.limit("requests per minute", 0);
+    static final Setting<Long> TOKENS_PER_MINUTE = Setting.limit("tokens per minute", 0);
+    static final Setting<Double> ERROR_RATE = Setting.rate("error rate", 0);
+    static final Setting<Double> DROP_RATE = Setting.rate("drop rate", 0);
+    static final Setting<Double> STALL_RATE = Setting.rate("stall rate", 0);
+    static final Setting<Duration> STALL_DURATION = Setting.duration("stall duration", Duration.ofSeconds(70));
+    static final Setting<Boolean> OUTAGE = Setting.flag("outage", false);
+    static final Setting<Set<String>> QUOTA_EXHAUSTED_KEYS = Setting.names("quota exhausted keys", Set.of());
+    static final Setting<Set<String>> REVOKED_KEYS = Setting.names("revoked keys", Set.of());
+    static final Setting<Integer> CONTEXT_WINDOW = Setting.positive("context window", 128_000);
+    static final Setting<Set<String>> KNOWN_MODELS = Setting.names("known models", DEFAULT_MODELS);
+    static final Setting<Boolean> ACCEPT_ANY_MODEL = Setting.flag("accept any model", false);
+    static final Setting<Set<String>> DOWN_MODELS = Setting.names("down models", Set.of());
+
+    private static final BehaviourValues DEFAULTS = new BehaviourValues(Map.of());
+
+    /** The settings changed from their defaults; a missing one has its default. */
+    private final Map<Setting<?>, Object> changed;
+
+    private BehaviourValues(Map<Setting<?>, Object> changed) {
+        this.changed = changed;
     }
 
     static BehaviourValues defaults() {
-        return new BehaviourValues(Duration.ofMillis(50), Duration.ZERO, 0, 0, 0, 0, 0, Duration.ofSeconds(70),
-                false, Set.of(), Set.of(), 128_000, DEFAULT_MODELS, false, Set.of());
+        return DEFAULTS;
+    }
+
+    /** These values with {@code setting} at {@code value}; throws IllegalArgumentException if the check refuses it. */
+    <T> BehaviourValues with(Setting<T> setting, T value) {
+        Map<Setting<?>, Object> next = new IdentityHashMap<>(changed);
+        next.put(setting, setting.checked(value));
+        return new BehaviourValues(next);
+    }
+
+    <T> T get(Setting<T> setting) {
+        Object value = changed.get(Objects.requireNonNull(setting, "setting"));
+        @SuppressWarnings("unchecked") // with() only ever stores a setting's own type under it
+        T typed = value == null ? setting.defaultValue() : (T) value;
+        return typed;
     }
 
     boolean isKnownModel(String model) {
-        return acceptAnyModel || knownModels.contains(model);
-    }
-
-    BehaviourValues withLatency(Duration latency) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withLatencyJitter(Duration latencyJitter) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withRequestsPerMinute(long requestsPerMinute) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withTokensPerMinute(long tokensPerMinute) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withErrorRate(double errorRate) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withDropRate(double dropRate) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withStallRate(double stallRate) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withStallDuration(Duration stallDuration) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withOutage(boolean outage) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withQuotaExhaustedKeys(Set<String> quotaExhaustedKeys) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withRevokedKeys(Set<String> revokedKeys) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withContextWindow(int contextWindow) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withKnownModels(Set<String> knownModels) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    BehaviourValues withAcceptAnyModel(boolean acceptAnyModel) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
-    }
-
-    private static void requireNotNegative(Duration duration, String name) {
-        Objects.requireNonNull(duration, name);
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, got " + duration);
-        }
-    }
-
-    private static void requireFraction(double rate, String name) {
-        if (!(rate >= 0 && rate <= 1)) {
-            throw new IllegalArgumentException(name + " must be between 0 and 1, got " + rate);
-        }
-    }
-
-    BehaviourValues withDownModels(Set<String> downModels) {
-        return new BehaviourValues(latency, latencyJitter, requestsPerMinute, tokensPerMinute, errorRate, dropRate,
-                stallRate, stallDuration, outage, quotaExhaustedKeys, revokedKeys, contextWindow, knownModels,
-                acceptAnyModel, downModels);
+        return get(ACCEPT_ANY_MODEL) || get(KNOWN_MODELS).contains(model);
     }
 }

@@ -18,6 +18,14 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import static dev.sluice.devstack.simulator.BehaviourValues.CONTEXT_WINDOW;
+import static dev.sluice.devstack.simulator.BehaviourValues.DOWN_MODELS;
+import static dev.sluice.devstack.simulator.BehaviourValues.OUTAGE;
+import static dev.sluice.devstack.simulator.BehaviourValues.QUOTA_EXHAUSTED_KEYS;
+import static dev.sluice.devstack.simulator.BehaviourValues.REQUESTS_PER_MINUTE;
+import static dev.sluice.devstack.simulator.BehaviourValues.STALL_DURATION;
+import static dev.sluice.devstack.simulator.BehaviourValues.TOKENS_PER_MINUTE;
+
 /**
  * Decides the answer to one {@code POST /v1/chat/completions}, in OpenAI's order of checks: key, JSON, outage,
  * quota, request fields, model, context window, rate limits, then the random faults. Without
@@ -91,10 +99,10 @@ final class ChatCompletions {
             retry.put("retry-after-ms", "500");
             return reject(OpenAiError.rateLimited(model, "requests", 1, 1, 1, "500ms"), retry);
         }
-        if (current.outage() || current.downModels().contains(model)) {
+        if (current.get(OUTAGE) || current.get(DOWN_MODELS).contains(model)) {
             return reject(OpenAiError.overloaded(), limits);
         }
-        if (current.quotaExhaustedKeys().contains(key)) {
+        if (current.get(QUOTA_EXHAUSTED_KEYS).contains(key)) {
             return reject(OpenAiError.insufficientQuota(), limits);
         }
         if (request.path("stream").asBoolean(false)) {
@@ -109,13 +117,13 @@ final class ChatCompletions {
         }
         Encoding encoding = tokenCounter.encodingFor(model);
         int promptTokens = tokenCounter.countPrompt(encoding, messages);
-        if ((long) promptTokens + maxOutputTokens > current.contextWindow()) {
-            return reject(OpenAiError.contextLengthExceeded(current.contextWindow(), promptTokens, maxOutputTokens),
+        if ((long) promptTokens + maxOutputTokens > current.get(CONTEXT_WINDOW)) {
+            return reject(OpenAiError.contextLengthExceeded(current.get(CONTEXT_WINDOW), promptTokens, maxOutputTokens),
                     limits);
         }
         long chargedTokens = promptTokens + (long) maxOutputTokens * choices;
         RateLimiter.Decision decision = rateLimiter.acquire(key, model, chargedTokens,
-                current.requestsPerMinute(), current.tokensPerMinute());
+                current.get(REQUESTS_PER_MINUTE), current.get(TOKENS_PER_MINUTE));
         if (decision instanceof RateLimiter.TooLarge tooLarge) {
             return reject(OpenAiError.requestTooLarge(model, tooLarge.limit(), tooLarge.requested()),
                     tooLarge.state().headers());
@@ -141,13 +149,13 @@ final class ChatCompletions {
                 int completionTokens = answer.stream().mapToInt(SimulatedChoice::completionTokens).sum();
                 boolean stalled = fault == Fault.STALL;
                 return new ChatVerdict.Answered(completionBody(model, answer, promptTokens, completionTokens),
-                        promptTokens, completionTokens, chargedTokens, stalled ? current.stallDuration() : latency,
+                        promptTokens, completionTokens, chargedTokens, stalled ? current.get(STALL_DURATION) : latency,
                         stalled, headers, quirk);
         }
     }
 
     private Map<String, String> limitsOf(String key, String model, BehaviourValues current) {
-        return rateLimiter.peek(key, model, current.requestsPerMinute(), current.tokensPerMinute()).headers();
+        return rateLimiter.peek(key, model, current.get(REQUESTS_PER_MINUTE), current.get(TOKENS_PER_MINUTE)).headers();
     }
 
     private static ChatVerdict reject(OpenAiError error, Map<String, String> headers) {

@@ -12,6 +12,22 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import static dev.sluice.devstack.simulator.BehaviourValues.ACCEPT_ANY_MODEL;
+import static dev.sluice.devstack.simulator.BehaviourValues.CONTEXT_WINDOW;
+import static dev.sluice.devstack.simulator.BehaviourValues.DOWN_MODELS;
+import static dev.sluice.devstack.simulator.BehaviourValues.DROP_RATE;
+import static dev.sluice.devstack.simulator.BehaviourValues.ERROR_RATE;
+import static dev.sluice.devstack.simulator.BehaviourValues.KNOWN_MODELS;
+import static dev.sluice.devstack.simulator.BehaviourValues.LATENCY;
+import static dev.sluice.devstack.simulator.BehaviourValues.LATENCY_JITTER;
+import static dev.sluice.devstack.simulator.BehaviourValues.OUTAGE;
+import static dev.sluice.devstack.simulator.BehaviourValues.QUOTA_EXHAUSTED_KEYS;
+import static dev.sluice.devstack.simulator.BehaviourValues.REQUESTS_PER_MINUTE;
+import static dev.sluice.devstack.simulator.BehaviourValues.REVOKED_KEYS;
+import static dev.sluice.devstack.simulator.BehaviourValues.STALL_DURATION;
+import static dev.sluice.devstack.simulator.BehaviourValues.STALL_RATE;
+import static dev.sluice.devstack.simulator.BehaviourValues.TOKENS_PER_MINUTE;
+
 /**
  * The simulator's own control paths, outside the OpenAI API: {@code GET /_sim/stats}, {@code POST /_sim/reset}
  * (counters), {@code GET /_sim/behaviour} and {@code POST /_sim/behaviour} with any of the fields that
@@ -73,18 +89,18 @@ final class ControlHandler implements HttpHandler {
         BehaviourValues changed = values;
         for (Map.Entry<String, JsonNode> field : patch.properties()) {
             changed = switch (field.getKey()) {
-                case "latency_ms" -> changed.withLatency(Duration.ofMillis(number(field)));
-                case "latency_jitter_ms" -> changed.withLatencyJitter(Duration.ofMillis(number(field)));
-                case "rpm" -> changed.withRequestsPerMinute(number(field));
-                case "tpm" -> changed.withTokensPerMinute(number(field));
-                case "error_rate" -> changed.withErrorRate(fraction(field));
-                case "drop_rate" -> changed.withDropRate(fraction(field));
-                case "stall_rate" -> changed.withStallRate(fraction(field));
-                case "stall_ms" -> changed.withStallDuration(Duration.ofMillis(number(field)));
-                case "outage" -> changed.withOutage(bool(field));
-                case "context_window" -> changed.withContextWindow((int) number(field));
-                case "accept_any_model" -> changed.withAcceptAnyModel(bool(field));
-                case "down_models" -> changed.withDownModels(strings(field));
+                case "latency_ms" -> changed.with(LATENCY, Duration.ofMillis(number(field)));
+                case "latency_jitter_ms" -> changed.with(LATENCY_JITTER, Duration.ofMillis(number(field)));
+                case "rpm" -> changed.with(REQUESTS_PER_MINUTE, number(field));
+                case "tpm" -> changed.with(TOKENS_PER_MINUTE, number(field));
+                case "error_rate" -> changed.with(ERROR_RATE, fraction(field));
+                case "drop_rate" -> changed.with(DROP_RATE, fraction(field));
+                case "stall_rate" -> changed.with(STALL_RATE, fraction(field));
+                case "stall_ms" -> changed.with(STALL_DURATION, Duration.ofMillis(number(field)));
+                case "outage" -> changed.with(OUTAGE, bool(field));
+                case "context_window" -> changed.with(CONTEXT_WINDOW, (int) number(field));
+                case "accept_any_model" -> changed.with(ACCEPT_ANY_MODEL, bool(field));
+                case "down_models" -> changed.with(DOWN_MODELS, strings(field));
                 case "reset" -> bool(field) ? BehaviourValues.defaults() : changed;
                 default -> throw new IllegalArgumentException("unknown behaviour field '" + field.getKey() + "'");
             };
@@ -94,21 +110,21 @@ final class ControlHandler implements HttpHandler {
 
     private ObjectNode describe(BehaviourValues values) {
         ObjectNode node = mapper.createObjectNode();
-        node.put("latency_ms", values.latency().toMillis());
-        node.put("latency_jitter_ms", values.latencyJitter().toMillis());
-        node.put("rpm", values.requestsPerMinute());
-        node.put("tpm", values.tokensPerMinute());
-        node.put("error_rate", values.errorRate());
-        node.put("drop_rate", values.dropRate());
-        node.put("stall_rate", values.stallRate());
-        node.put("stall_ms", values.stallDuration().toMillis());
-        node.put("outage", values.outage());
-        node.put("context_window", values.contextWindow());
-        node.put("accept_any_model", values.acceptAnyModel());
-        node.put("quota_exhausted_keys", values.quotaExhaustedKeys().size());
-        node.put("revoked_keys", values.revokedKeys().size());
-        node.set("known_models", mapper.valueToTree(new TreeSet<>(values.knownModels())));
-        node.set("down_models", mapper.valueToTree(new TreeSet<>(values.downModels())));
+        node.put("latency_ms", values.get(LATENCY).toMillis());
+        node.put("latency_jitter_ms", values.get(LATENCY_JITTER).toMillis());
+        node.put("rpm", values.get(REQUESTS_PER_MINUTE));
+        node.put("tpm", values.get(TOKENS_PER_MINUTE));
+        node.put("error_rate", values.get(ERROR_RATE));
+        node.put("drop_rate", values.get(DROP_RATE));
+        node.put("stall_rate", values.get(STALL_RATE));
+        node.put("stall_ms", values.get(STALL_DURATION).toMillis());
+        node.put("outage", values.get(OUTAGE));
+        node.put("context_window", values.get(CONTEXT_WINDOW));
+        node.put("accept_any_model", values.get(ACCEPT_ANY_MODEL));
+        node.put("quota_exhausted_keys", values.get(QUOTA_EXHAUSTED_KEYS).size());
+        node.put("revoked_keys", values.get(REVOKED_KEYS).size());
+        node.set("known_models", mapper.valueToTree(new TreeSet<>(values.get(KNOWN_MODELS))));
+        node.set("down_models", mapper.valueToTree(new TreeSet<>(values.get(DOWN_MODELS))));
         return node;
     }
 

@@ -3,6 +3,12 @@ package dev.sluice.devstack.simulator;
 import java.time.Duration;
 import java.util.SplittableRandom;
 
+import static dev.sluice.devstack.simulator.BehaviourValues.DROP_RATE;
+import static dev.sluice.devstack.simulator.BehaviourValues.ERROR_RATE;
+import static dev.sluice.devstack.simulator.BehaviourValues.LATENCY;
+import static dev.sluice.devstack.simulator.BehaviourValues.LATENCY_JITTER;
+import static dev.sluice.devstack.simulator.BehaviourValues.STALL_RATE;
+
 /** The random draws of a run, from one seeded generator: how long an answer takes and which fault, if any, hits. */
 final class Faults {
 
@@ -16,13 +22,13 @@ final class Faults {
 
     synchronized Fault draw(BehaviourValues behaviour) {
         double draw = random.nextDouble();
-        if (draw < behaviour.errorRate()) {
+        if (draw < behaviour.get(ERROR_RATE)) {
             return Fault.SERVER_ERROR;
         }
-        if (draw < behaviour.errorRate() + behaviour.dropRate()) {
+        if (draw < behaviour.get(ERROR_RATE) + behaviour.get(DROP_RATE)) {
             return Fault.DROP;
         }
-        if (draw < behaviour.errorRate() + behaviour.dropRate() + behaviour.stallRate()) {
+        if (draw < behaviour.get(ERROR_RATE) + behaviour.get(DROP_RATE) + behaviour.get(STALL_RATE)) {
             return Fault.STALL;
         }
         return Fault.NONE;
@@ -30,8 +36,8 @@ final class Faults {
 
     /** The base latency plus a uniform draw from ±jitter, never below zero. */
     synchronized Duration latency(BehaviourValues behaviour) {
-        long jitterNanos = behaviour.latencyJitter().toNanos();
+        long jitterNanos = behaviour.get(LATENCY_JITTER).toNanos();
         long offset = jitterNanos == 0 ? 0 : random.nextLong(-jitterNanos, jitterNanos + 1);
-        return Duration.ofNanos(Math.max(0, behaviour.latency().toNanos() + offset));
+        return Duration.ofNanos(Math.max(0, behaviour.get(LATENCY).toNanos() + offset));
     }
 }

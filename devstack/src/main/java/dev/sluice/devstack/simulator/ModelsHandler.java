@@ -11,6 +11,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import static dev.sluice.devstack.simulator.BehaviourValues.KNOWN_MODELS;
+import static dev.sluice.devstack.simulator.BehaviourValues.OUTAGE;
+
 /**
  * {@code GET /v1/models} and {@code GET /v1/models/{id}}. Needs a valid key but no quota, so it is the cheap probe
  * that tells a bad key from an exhausted one; answers 503 during an outage.
@@ -50,14 +53,14 @@ final class ModelsHandler implements HttpHandler {
         if (refusal.isPresent()) {
             return error(refusal.get());
         }
-        if (current.outage()) {
+        if (current.get(OUTAGE)) {
             return error(OpenAiError.overloaded());
         }
         if (path.equals(PATH) || path.equals(PATH + "/")) {
             ObjectNode list = mapper.createObjectNode();
             list.put("object", "list");
             ArrayNode data = list.putArray("data");
-            new TreeSet<>(current.knownModels()).forEach(model -> data.add(model(model)));
+            new TreeSet<>(current.get(KNOWN_MODELS)).forEach(model -> data.add(model(model)));
             return new JsonReply(200, list, Map.of());
         }
         String model = path.substring(PATH.length() + 1);

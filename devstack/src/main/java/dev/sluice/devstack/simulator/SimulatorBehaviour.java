@@ -9,6 +9,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
+import static dev.sluice.devstack.simulator.BehaviourValues.ACCEPT_ANY_MODEL;
+import static dev.sluice.devstack.simulator.BehaviourValues.CONTEXT_WINDOW;
+import static dev.sluice.devstack.simulator.BehaviourValues.DOWN_MODELS;
+import static dev.sluice.devstack.simulator.BehaviourValues.DROP_RATE;
+import static dev.sluice.devstack.simulator.BehaviourValues.ERROR_RATE;
+import static dev.sluice.devstack.simulator.BehaviourValues.KNOWN_MODELS;
+import static dev.sluice.devstack.simulator.BehaviourValues.LATENCY;
+import static dev.sluice.devstack.simulator.BehaviourValues.LATENCY_JITTER;
+import static dev.sluice.devstack.simulator.BehaviourValues.OUTAGE;
+import static dev.sluice.devstack.simulator.BehaviourValues.QUOTA_EXHAUSTED_KEYS;
+import static dev.sluice.devstack.simulator.BehaviourValues.REQUESTS_PER_MINUTE;
+import static dev.sluice.devstack.simulator.BehaviourValues.REVOKED_KEYS;
+import static dev.sluice.devstack.simulator.BehaviourValues.STALL_DURATION;
+import static dev.sluice.devstack.simulator.BehaviourValues.STALL_RATE;
+import static dev.sluice.devstack.simulator.BehaviourValues.TOKENS_PER_MINUTE;
+
 /**
  * Everything about the simulator that tests and benchmarks switch while it runs. Thread-safe: it holds one
  * immutable snapshot and every setter swaps it atomically. Setters return {@code this} so calls chain.
@@ -27,100 +43,102 @@ public final class SimulatorBehaviour {
 
     /** Base latency of an answer; each request waits this plus a uniform draw from ±jitter (never below 0). */
     public SimulatorBehaviour setLatency(Duration latency) {
-        return update(current -> current.withLatency(latency));
+        return set(LATENCY, latency);
     }
 
     public SimulatorBehaviour setLatencyJitter(Duration jitter) {
-        return update(current -> current.withLatencyJitter(jitter));
+        return set(LATENCY_JITTER, jitter);
     }
 
     public SimulatorBehaviour setLatency(Duration latency, Duration jitter) {
-        return update(current -> current.withLatency(latency).withLatencyJitter(jitter));
+        return update(current -> current.with(LATENCY, latency).with(LATENCY_JITTER, jitter));
     }
 
     /** Requests and tokens per minute, per key and model, as OpenAI counts them; 0 means unlimited. */
     public SimulatorBehaviour setRateLimits(long requestsPerMinute, long tokensPerMinute) {
-        return update(current -> current.withRequestsPerMinute(requestsPerMinute)
-                .withTokensPerMinute(tokensPerMinute));
+        return update(current -> current.with(REQUESTS_PER_MINUTE, requestsPerMinute)
+                .with(TOKENS_PER_MINUTE, tokensPerMinute));
     }
 
     public SimulatorBehaviour setRequestsPerMinute(long requestsPerMinute) {
-        return update(current -> current.withRequestsPerMinute(requestsPerMinute));
+        return set(REQUESTS_PER_MINUTE, requestsPerMinute);
     }
 
     public SimulatorBehaviour setTokensPerMinute(long tokensPerMinute) {
-        return update(current -> current.withTokensPerMinute(tokensPerMinute));
+        return set(TOKENS_PER_MINUTE, tokensPerMinute);
     }
 
     /** Fraction of admitted chat requests answered 500 server_error. */
     public SimulatorBehaviour setErrorRate(double errorRate) {
-        return update(current -> current.withErrorRate(errorRate));
+        return set(ERROR_RATE, errorRate);
     }
 
     /** Fraction of admitted chat requests whose connection is closed without any response. */
     public SimulatorBehaviour setDropRate(double dropRate) {
-        return update(current -> current.withDropRate(dropRate));
+        return set(DROP_RATE, dropRate);
     }
 
     /** Fraction of admitted chat requests answered only after the stall duration. */
     public SimulatorBehaviour setStallRate(double stallRate) {
-        return update(current -> current.withStallRate(stallRate));
+        return set(STALL_RATE, stallRate);
     }
 
     public SimulatorBehaviour setStallDuration(Duration stallDuration) {
-        return update(current -> current.withStallDuration(stallDuration));
+        return set(STALL_DURATION, stallDuration);
     }
 
     /** While on, every chat and models request answers 503 server_is_overloaded. */
     public SimulatorBehaviour setOutage(boolean outage) {
-        return update(current -> current.withOutage(outage));
+        return set(OUTAGE, outage);
     }
 
     /** Chat requests with this key answer 429 insufficient_quota; listing models still works. */
     public SimulatorBehaviour exhaustQuota(String key) {
         Objects.requireNonNull(key, "key");
-        return update(current -> current.withQuotaExhaustedKeys(adding(current.quotaExhaustedKeys(), key)));
+        return update(current -> current.with(QUOTA_EXHAUSTED_KEYS,
+                adding(current.get(QUOTA_EXHAUSTED_KEYS), key)));
     }
 
     public SimulatorBehaviour restoreQuota(String key) {
-        return update(current -> current.withQuotaExhaustedKeys(removing(current.quotaExhaustedKeys(), key)));
+        return update(current -> current.with(QUOTA_EXHAUSTED_KEYS,
+                removing(current.get(QUOTA_EXHAUSTED_KEYS), key)));
     }
 
     public SimulatorBehaviour setQuotaExhaustedKeys(Set<String> keys) {
-        return update(current -> current.withQuotaExhaustedKeys(keys));
+        return set(QUOTA_EXHAUSTED_KEYS, keys);
     }
 
     /** Requests with this key answer 401 invalid_api_key, even if it is an accepted key. */
     public SimulatorBehaviour revokeKey(String key) {
         Objects.requireNonNull(key, "key");
-        return update(current -> current.withRevokedKeys(adding(current.revokedKeys(), key)));
+        return update(current -> current.with(REVOKED_KEYS, adding(current.get(REVOKED_KEYS), key)));
     }
 
     public SimulatorBehaviour restoreKey(String key) {
-        return update(current -> current.withRevokedKeys(removing(current.revokedKeys(), key)));
+        return update(current -> current.with(REVOKED_KEYS, removing(current.get(REVOKED_KEYS), key)));
     }
 
     public SimulatorBehaviour setRevokedKeys(Set<String> keys) {
-        return update(current -> current.withRevokedKeys(keys));
+        return set(REVOKED_KEYS, keys);
     }
 
     /** Context window in tokens; prompt plus max output above it answers 400 context_length_exceeded. */
     public SimulatorBehaviour setContextWindow(int tokens) {
-        return update(current -> current.withContextWindow(tokens));
+        return set(CONTEXT_WINDOW, tokens);
     }
 
     public SimulatorBehaviour setKnownModels(Set<String> models) {
-        return update(current -> current.withKnownModels(models));
+        return set(KNOWN_MODELS, models);
     }
 
     /** When on, any model name is served instead of answering 404 model_not_found. */
     public SimulatorBehaviour setAcceptAnyModel(boolean acceptAnyModel) {
-        return update(current -> current.withAcceptAnyModel(acceptAnyModel));
+        return set(ACCEPT_ANY_MODEL, acceptAnyModel);
     }
 
     /** Models that are down: their requests answer 503 at once (an outage of one deployment, for fallbacks). */
     public SimulatorBehaviour setDownModels(Set<String> models) {
-        return update(current -> current.withDownModels(models));
+        return set(DOWN_MODELS, models);
     }
 
     /** Makes every request for {@code model} misbehave this way (the model need not be known). */
@@ -146,59 +164,68 @@ public final class SimulatorBehaviour {
     }
 
     public Duration latency() {
-        return values.get().latency();
+        return get(LATENCY);
     }
 
     public Duration latencyJitter() {
-        return values.get().latencyJitter();
+        return get(LATENCY_JITTER);
     }
 
     public long requestsPerMinute() {
-        return values.get().requestsPerMinute();
+        return get(REQUESTS_PER_MINUTE);
     }
 
     public long tokensPerMinute() {
-        return values.get().tokensPerMinute();
+        return get(TOKENS_PER_MINUTE);
     }
 
     public double errorRate() {
-        return values.get().errorRate();
+        return get(ERROR_RATE);
     }
 
     public double dropRate() {
-        return values.get().dropRate();
+        return get(DROP_RATE);
     }
 
     public double stallRate() {
-        return values.get().stallRate();
+        return get(STALL_RATE);
     }
 
     public Duration stallDuration() {
-        return values.get().stallDuration();
+        return get(STALL_DURATION);
     }
 
     public boolean isOutage() {
-        return values.get().outage();
+        return get(OUTAGE);
     }
 
     public Set<String> quotaExhaustedKeys() {
-        return values.get().quotaExhaustedKeys();
+        return get(QUOTA_EXHAUSTED_KEYS);
     }
 
     public Set<String> revokedKeys() {
-        return values.get().revokedKeys();
+        return get(REVOKED_KEYS);
     }
 
     public int contextWindow() {
-        return values.get().contextWindow();
+        return get(CONTEXT_WINDOW);
     }
 
     public Set<String> knownModels() {
-        return values.get().knownModels();
+        return get(KNOWN_MODELS);
     }
 
     public boolean acceptsAnyModel() {
-        return values.get().acceptAnyModel();
+        return get(ACCEPT_ANY_MODEL);
+    }
+
+    /** Switches one setting; an invalid value throws IllegalArgumentException and changes nothing. */
+    <T> SimulatorBehaviour set(Setting<T> setting, T value) {
+        return update(current -> current.with(setting, value));
+    }
+
+    <T> T get(Setting<T> setting) {
+        return values.get().get(setting);
     }
 
     BehaviourValues current() {

@@ -1,56 +1,66 @@
 package dev.sluice.devstack.simulator;
 
+import dev.sluice.devstack.cli.Options;
+
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
-/**
- * {@code ./sluice simulator [--port=8090] [--host=127.0.0.1] [--key=sk-...] [--latency-ms=50] [--rpm=0] [--tpm=0]
- * [--error-rate=0] [--seed=42]}: runs the upstream simulator alone until interrupted.
- */
+/** {@code ./sluice simulator [--name=value ...]}: the upstream simulator alone until interrupted ({@link #USAGE}). */
 public final class SimulatorMain {
+
+    static final String USAGE = """
+            usage: sluice simulator [--name=value ...]
+              The OpenAI-compatible upstream simulator alone, until interrupted.
+              --port=8090          TCP port (0: any free port)
+              --host=127.0.0.1     address to bind
+              --key=sk-a,sk-b      the keys it accepts (default: any non-blank key)
+              --latency-ms=MS      mean latency (default: the simulator's own)
+              --rpm=0 --tpm=0      requests and tokens per minute per key and model (0: unlimited)
+              --error-rate=0       fraction of requests answered with a server error (0 to 1)
+              --seed=42            seed of the random draws
+            """;
+
+    private static final Set<String> NAMES = Set.of("port", "host", "key", "latency-ms", "rpm", "tpm", "error-rate",
+            "seed");
 
     private SimulatorMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        SimulatorSettings settings = SimulatorSettings.defaults().withPort(8090);
-        Set<String> keys = new HashSet<>();
-        Duration latency = null;
-        long rpm = 0;
-        long tpm = 0;
-        double errorRate = 0;
-        for (String arg : args) {
-            String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-            if (pair.length != 2) {
-                throw new IllegalArgumentException("expected --name=value, got '" + arg + "'; options: port, host, "
-                        + "key, latency-ms, rpm, tpm, error-rate, seed");
-            }
-            switch (pair[0]) {
-                case "port" -> settings = settings.withPort(Integer.parseInt(pair[1]));
-                case "host" -> settings = settings.withHost(pair[1]);
-                case "key" -> keys.addAll(Arrays.asList(pair[1].split(",")));
-                case "latency-ms" -> latency = Duration.ofMillis(Long.parseLong(pair[1]));
-                case "rpm" -> rpm = Long.parseLong(pair[1]);
-                case "tpm" -> tpm = Long.parseLong(pair[1]);
-                case "error-rate" -> errorRate = Double.parseDouble(pair[1]);
-                case "seed" -> settings = settings.withSeed(Long.parseLong(pair[1]));
-                default -> throw new IllegalArgumentException("unknown option --" + pair[0]);
-            }
+        if (Options.asksForHelp(args)) {
+            System.out.print(USAGE);
+            return;
         }
-        UpstreamSimulator simulator = UpstreamSimulator.start(settings.withAcceptedKeys(keys));
-        if (latency != null) {
-            simulator.behaviour().setLatency(latency);
-        }
-        simulator.behaviour().setRateLimits(rpm, tpm).setErrorRate(errorRate);
-        System.out.println("simulator: " + simulator.baseUrl() + (keys.isEmpty() ? " (any key)" : ""));
+        Run run = Options.orExit("simulator", System.err, () -> Run.parse(args));
+        SimulatorSettings settings = run.settings();
+        UpstreamSimulator simulator = UpstreamSimulator.start(settings);
+        run.latencyMillis().ifPresent(millis -> simulator.behaviour().setLatency(Duration.ofMillis(millis)));
+        simulator.behaviour().setRateLimits(run.rpm(), run.tpm()).setErrorRate(run.errorRate());
+        System.out.println("simulator: " + simulator.baseUrl()
+                + (settings.acceptedKeys().isEmpty() ? " (any key)" : ""));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();
             stopped.countDown();
         }));
         stopped.await();
+    }
+
+    /** What the command line asks for: the start-up settings and the behaviour to switch to once started. */
+    private record Run(SimulatorSettings settings, OptionalLong latencyMillis, long rpm, long tpm, double errorRate) {
+
+        static Run parse(String[] args) {
+            Options given = Options.parse(args, NAMES);
+            SimulatorSettings defaults = SimulatorSettings.defaults();
+            SimulatorSettings settings = new SimulatorSettings((int) given.number("port", 8090, 0, 65_535),
+                    Set.copyOf(given.list("key", List.of())), given.text("host", defaults.host()),
+                    given.number("seed", defaults.seed(), Long.MIN_VALUE, Long.MAX_VALUE));
+            return new Run(settings, given.optionalNumber("latency-ms", 0, Long.MAX_VALUE),
+                    given.number("rpm", 0, 0, Long.MAX_VALUE), given.number("tpm", 0, 0, Long.MAX_VALUE),
+                    given.decimal("error-rate", 0, 0, 1));
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.sluice.devstack.standalone;
 
 import dev.sluice.api.ApiApplication;
-import dev.sluice.common.persistence.DatabaseCreator;
 import dev.sluice.common.tenants.ApiKeys;
 import dev.sluice.devstack.broker.EmbeddedKafkaBroker;
 import dev.sluice.devstack.simulator.SimulatorSettings;

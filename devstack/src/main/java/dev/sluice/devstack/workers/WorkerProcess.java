@@ -11,22 +11,49 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One worker as a separate JVM: {@code java -jar <sluice jar> worker} with its own environment, exactly as a
- * deployment runs it, its output in a log file. The drain benchmark runs several; the fault tests kill them
- * ({@link #kill}, SIGKILL) and stop them ({@link #terminate}, SIGTERM).
+ * One api or worker as a separate JVM: {@code java -jar <role jar>} with its own environment, exactly as a deployment
+ * runs it, its output in a log file. The role jars are the production artifacts that {@code api} and {@code worker}
+ * build ({@code target/sluice-<role>-<version>-exec.jar}), not this devstack jar. The drain benchmark runs several
+ * workers; the fault tests kill them ({@link #kill}, SIGKILL) and stop them ({@link #terminate}, SIGTERM).
  */
 public final class WorkerProcess implements AutoCloseable {
 
-    /** System property naming the Sluice jar; failsafe sets it for the integration tests. */
-    public static final String JAR_PROPERTY = "sluice.jar";
     /** Small heap and the serial collector: several workers and the rest of Sluice share 2 cores. */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** A production role, run from its own jar. */
+    public enum Role {
+        API, WORKER;
+
+        /** The system property naming this role's jar; {@code ./sluice} and failsafe set it. */
+        public String jarProperty() {
+            return "sluice." + name().toLowerCase(Locale.ROOT) + ".jar";
+        }
+
+        /** This role's runnable jar, as {@link #jarProperty()} names it. */
+        public Path jar() {
+            String module = name().toLowerCase(Locale.ROOT);
+            String configured = System.getProperty(jarProperty());
+            if (configured == null || configured.isBlank()) {
+                throw new IllegalStateException(module + " processes start from the " + module + " jar: run through "
+                        + "./sluice, or name it with -D" + jarProperty() + "=" + module + "/target/sluice-" + module
+                        + "-<version>-exec.jar (mvn package builds it)");
+            }
+            Path path = Path.of(configured).toAbsolutePath();
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalStateException("the " + module + " jar " + path + " does not exist; build it "
+                        + "(mvn package)");
+            }
+            return path;
+        }
+    }
 
     private final Process process;
     private final int port;
@@ -39,41 +66,25 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /**
-     * The Sluice jar: the {@value #JAR_PROPERTY} system property, or else the jar this JVM runs from
-     * ({@code java -jar}, as {@code ./sluice} does).
+     * Starts {@code java <jvmOptions> -jar <worker jar>}. The environment is this process's, plus {@code environment},
+     * plus {@code SERVER_PORT} and {@code MANAGEMENT_PORT} (one free port, for {@code /ready} and the actuator).
+     * Returns at once; see {@link #isReady}.
      */
-    public static Path sluiceJar() {
-        String configured = System.getProperty(JAR_PROPERTY);
-        String jar = configured != null ? configured : System.getProperty("java.class.path");
-        if (jar == null || !jar.endsWith(".jar") || jar.contains(java.io.File.pathSeparator)) {
-            throw new IllegalStateException("worker processes start from the Sluice jar: run from it (./sluice, "
-                    + "java -jar) or name it with -D" + JAR_PROPERTY + "=<path to sluice-devstack-*.jar>");
-        }
-        Path path = Path.of(jar).toAbsolutePath();
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalStateException("the Sluice jar " + path + " does not exist; build it (mvn package)");
-        }
-        return path;
+    public static WorkerProcess start(Map<String, String> environment, List<String> jvmOptions, Path logFile)
+            throws IOException {
+        return start(Role.WORKER, environment, jvmOptions, logFile);
     }
 
-    /**
-     * Starts {@code java <jvmOptions> -jar <jar> worker}. The environment is this process's, plus {@code environment},
-     * plus {@code SERVER_PORT} and {@code MANAGEMENT_PORT} (one free port, for {@code /ready} and the actuator). Returns at once; see {@link #isReady}.
-     */
-    public static WorkerProcess start(Path jar, Map<String, String> environment, List<String> jvmOptions,
+    /** Like {@link #start(Map, List, Path)} for either role, from that role's own jar. */
+    public static WorkerProcess start(Role role, Map<String, String> environment, List<String> jvmOptions,
                                       Path logFile) throws IOException {
-        return start("worker", jar, environment, jvmOptions, logFile);
-    }
-
-    /** Like {@link #start(Path, Map, List, Path)} for another of the jar's roles ({@code api}, {@code worker}). */
-    public static WorkerProcess start(String role, Path jar, Map<String, String> environment, List<String> jvmOptions,
-                                      Path logFile) throws IOException {
+        Path jar = role.jar();
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), role));
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         builder.environment().put("SERVER_PORT", Integer.toString(port));

@@ -1,5 +1,7 @@
 package dev.sluice.devstack.bench;
 
+import dev.sluice.devstack.cli.OptionException;
+import dev.sluice.devstack.cli.Options;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -40,13 +42,13 @@ class DrainOptionsTest {
     @Test
     void badValuesAreRefusedByName() {
         assertThatThrownBy(() -> DrainOptions.parse(new String[]{"--capacity-jobs=lots"}))
-                .isInstanceOf(BenchArgumentException.class).hasMessage("--capacity-jobs must be a whole number, not 'lots'");
+                .isInstanceOf(OptionException.class).hasMessage("--capacity-jobs must be a whole number, not 'lots'");
         assertThatThrownBy(() -> DrainOptions.parse(new String[]{"--rpm=-5"}))
-                .isInstanceOf(BenchArgumentException.class).hasMessageContaining("--rpm must not be negative");
+                .isInstanceOf(OptionException.class).hasMessageContaining("--rpm must not be negative");
         assertThatThrownBy(() -> DrainOptions.parse(new String[]{"--workers="}))
-                .isInstanceOf(BenchArgumentException.class).hasMessageContaining("--workers needs at least one value");
+                .isInstanceOf(OptionException.class).hasMessageContaining("--workers needs at least one value");
         assertThatThrownBy(() -> DrainOptions.parse(new String[]{"capacity"}))
-                .isInstanceOf(BenchArgumentException.class).hasMessageContaining("expected --name=value");
+                .isInstanceOf(OptionException.class).hasMessageContaining("expected --name=value");
     }
 
     @Test
@@ -64,9 +66,9 @@ class DrainOptionsTest {
 
     @Test
     void helpIsAskedForWithEitherSpelling() {
-        assertThat(DrainOptions.wantsHelp(new String[]{"--help"})).isTrue();
-        assertThat(DrainOptions.wantsHelp(new String[]{"--rpm=5", "-h"})).isTrue();
-        assertThat(DrainOptions.wantsHelp(new String[]{"--rpm=5"})).isFalse();
+        assertThat(Options.asksForHelp(new String[]{"--help"})).isTrue();
+        assertThat(Options.asksForHelp(new String[]{"--rpm=5", "-h"})).isTrue();
+        assertThat(Options.asksForHelp(new String[]{"--rpm=5"})).isFalse();
         assertThat(DrainOptions.USAGE).contains("--capacity-warmup-jobs");
     }
 

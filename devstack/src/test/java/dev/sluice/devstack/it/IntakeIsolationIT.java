@@ -135,9 +135,9 @@ class IntakeIsolationIT {
         SluiceClient.Tenant tenant = client.newTenant("api-kill");
         Map<String, String> environment = TestStack.processEnvironment(TestStack.get().bootstrapServers(),
                 TestStack.DATABASE_URL, TestStack.JOBS_PARTITIONS, "api-kill");
-        WorkerProcess api = WorkerProcess.start("api", WorkerProcess.sluiceJar(), environment,
+        WorkerProcess api = WorkerProcess.start(WorkerProcess.Role.API, environment,
                 List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                WorkerProcess.sluiceJar().resolveSibling("worker-jvms").resolve("api-kill.log"));
+                WorkerJvms.LOGS.resolve("api-kill.log"));
         try {
             await("the api JVM ready").atMost(Duration.ofSeconds(120)).until(api::isReady);
             SluiceClient killed = new SluiceClient(api.baseUrl(), TestStack.ADMIN_TOKEN);

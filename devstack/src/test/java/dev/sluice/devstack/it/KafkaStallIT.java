@@ -3,16 +3,15 @@ package dev.sluice.devstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.common.persistence.DatabaseCreator;
 import dev.sluice.devstack.broker.EmbeddedKafkaBroker;
 import dev.sluice.devstack.faults.TcpProxy;
 import dev.sluice.devstack.it.SluiceClient.Reply;
+import dev.sluice.devstack.standalone.DatabaseCreator;
 import dev.sluice.devstack.workers.WorkerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +49,9 @@ class KafkaStallIT {
                 "kafka-stall");
         environment.put("SLUICE_KAFKA_ACK_TIMEOUT", "3s");
         environment.put("SLUICE_OUTBOX_POLL_INTERVAL", "500ms");
-        Path logs = WorkerProcess.sluiceJar().resolveSibling("worker-jvms");
-        api = WorkerProcess.start("api", WorkerProcess.sluiceJar(), environment, JVM_OPTIONS, logs.resolve("kafka-stall-api.log"));
-        worker = WorkerProcess.start(WorkerProcess.sluiceJar(), environment, JVM_OPTIONS, logs.resolve("kafka-stall-worker.log"));
+        api = WorkerProcess.start(WorkerProcess.Role.API, environment, JVM_OPTIONS,
+                WorkerJvms.LOGS.resolve("kafka-stall-api.log"));
+        worker = WorkerProcess.start(environment, JVM_OPTIONS, WorkerJvms.LOGS.resolve("kafka-stall-worker.log"));
         await("api and worker ready").atMost(Duration.ofSeconds(180)).until(() -> api.isReady() && worker.isReady());
         client = new SluiceClient(api.baseUrl(), TestStack.ADMIN_TOKEN);
     }

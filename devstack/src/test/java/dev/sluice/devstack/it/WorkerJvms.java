@@ -10,11 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Worker JVMs ({@code java -jar <sluice jar> worker}) for the fault tests, in place of the test stack's in-process
- * worker: they join its consumer groups against its broker, PostgreSQL, Redis and simulator. Creating this stops the
- * in-process worker, so only these JVMs take jobs; {@link #close} ends every JVM still running and starts it again.
+ * Worker JVMs ({@code java -jar <worker jar>}, the production artifact) for the fault tests, in place of the test
+ * stack's in-process worker: they join its consumer groups against its broker, PostgreSQL, Redis and simulator.
+ * Creating this stops the in-process worker, so only these JVMs take jobs; {@link #close} ends every JVM still
+ * running and starts it again.
  */
 final class WorkerJvms implements AutoCloseable {
+
+    /** Where the api and worker JVMs that tests start write their output: devstack/target/worker-jvms. */
+    static final Path LOGS = Path.of("target", "worker-jvms");
 
     /**
      * Classic consumer groups notice a SIGKILLed member only when its session times out (45 s by default). 6 s is the
@@ -26,13 +30,11 @@ final class WorkerJvms implements AutoCloseable {
             "-Dspring.kafka.consumer.properties.heartbeat.interval.ms=1500");
 
     private final String name;
-    private final Path jar;
     private final Map<String, String> environment;
     private final List<WorkerProcess> started = new ArrayList<>();
 
-    private WorkerJvms(String name, Path jar, Map<String, String> environment) {
+    private WorkerJvms(String name, Map<String, String> environment) {
         this.name = name;
-        this.jar = jar;
         this.environment = environment;
     }
 
@@ -46,15 +48,15 @@ final class WorkerJvms implements AutoCloseable {
                 TestStack.JOBS_PARTITIONS, name);
         // SLUICE_WORKER_GROUP is left at its default, the consumer groups of the stack's worker
         environment.putAll(settings);
-        WorkerJvms workers = new WorkerJvms(name, WorkerProcess.sluiceJar(), environment);
+        WorkerJvms workers = new WorkerJvms(name, environment);
         stack.stopWorker();
         return workers;
     }
 
     /** Starts one more worker JVM; it logs to target/worker-jvms/. Returns at once (see {@link WorkerProcess#isReady}). */
     WorkerProcess start() throws IOException {
-        Path log = jar.resolveSibling("worker-jvms").resolve(name + "-" + (started.size() + 1) + ".log");
-        WorkerProcess worker = WorkerProcess.start(jar, environment, JVM_OPTIONS, log);
+        Path log = LOGS.resolve(name + "-" + (started.size() + 1) + ".log");
+        WorkerProcess worker = WorkerProcess.start(environment, JVM_OPTIONS, log);
         started.add(worker);
         return worker;
     }

@@ -1,4 +1,4 @@
-package dev.sluice.common.persistence;
+package dev.sluice.devstack.standalone;
 
 import java.net.URI;
 import java.sql.Connection;
@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Creates the database named in a JDBC URL when it does not exist yet, by connecting to the server's
- * {@code postgres} database. Used by the standalone launcher and the tests, never by a deployed service.
+ * {@code postgres} database. Used by the standalone stack, the benchmarks and the tests; it lives in devstack
+ * because a deployed service never creates its own database.
  */
 public final class DatabaseCreator {
 
