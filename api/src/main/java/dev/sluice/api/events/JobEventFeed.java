@@ -33,6 +33,7 @@ public class JobEventFeed implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobEventFeed.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration RETRY = Duration.ofSeconds(1);
 
     private final Map<UUID, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
     private final KafkaProperties kafka;
@@ -99,25 +100,34 @@ public class JobEventFeed implements SmartLifecycle {
 
     private void run() {
         try (KafkaConsumer<byte[], byte[]> events = consumer) {
-            assignFromTheEnd(events);
+            boolean assigned = false;
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : events.poll(POLL)) {
-                    wake(record.value());
+                try {
+                    if (!assigned) {
+                        assigned = assignFromTheEnd(events);
+                        continue;
+                    }
+                    for (ConsumerRecord<byte[], byte[]> record : events.poll(POLL)) {
+                        wake(record.value());
+                    }
+                } catch (WakeupException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("job-events feed: {}; trying again (long-polls meanwhile wait their full time)",
+                            e.toString());
+                    assigned = false;
+                    pause();
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                log.warn("job-events feed woken while running", e);
-            }
-        } catch (RuntimeException e) {
-            log.error("job-events feed stopped; long-polls now wait their full time", e);
         }
     }
 
-    private void assignFromTheEnd(KafkaConsumer<byte[], byte[]> events) {
-        List<PartitionInfo> partitions = List.of();
-        while (running && partitions.isEmpty()) {
-            partitions = Optional.ofNullable(events.partitionsFor(JobEvent.TOPIC)).orElse(List.of());
+    /** False when the topic is not there (yet): the caller tries again. */
+    private boolean assignFromTheEnd(KafkaConsumer<byte[], byte[]> events) {
+        List<PartitionInfo> partitions = Optional.ofNullable(events.partitionsFor(JobEvent.TOPIC)).orElse(List.of());
+        if (partitions.isEmpty()) {
+            pause();
+            return false;
         }
         List<TopicPartition> assigned = partitions.stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
@@ -125,6 +135,16 @@ public class JobEventFeed implements SmartLifecycle {
         events.seekToEnd(assigned);
         assigned.forEach(events::position);
         log.debug("job-events feed reads {} partitions from their end", assigned.size());
+        return true;
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
     }
 
     private void wake(byte[] value) {
