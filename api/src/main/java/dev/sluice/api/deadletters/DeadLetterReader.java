@@ -1,21 +1,18 @@
 package dev.sluice.api.deadletters;
 
 import dev.sluice.common.jobs.JobSubmitted;
-import dev.sluice.common.messaging.Headers;
+import dev.sluice.common.messaging.DeadLetterHeaders;
+import dev.sluice.common.messaging.JobHeaders;
 import dev.sluice.common.messaging.JobSubmittedSerde;
 import dev.sluice.common.messaging.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.stereotype.Component;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,19 +101,16 @@ class DeadLetterReader {
 
     static DeadLetter toDeadLetter(ConsumerRecord<byte[], byte[]> record) {
         JobSubmitted job = readJob(record.value());
-        String attempts = text(record, Headers.FAILED_ATTEMPTS);
-        String at = text(record, Headers.DEAD_LETTER_AT);
-        byte[] partition = raw(record, KafkaHeaders.DLT_ORIGINAL_PARTITION);
-        byte[] offset = raw(record, KafkaHeaders.DLT_ORIGINAL_OFFSET);
+        DeadLetterHeaders why = DeadLetterHeaders.readFrom(record.headers());
         return new DeadLetter(
-                job != null ? job.jobId().toString() : text(record, Headers.JOB_ID),
-                job != null ? job.tenantId().toString() : text(record, Headers.TENANT_ID),
-                text(record, Headers.DEAD_LETTER_REASON),
-                attempts == null ? null : Integer.valueOf(attempts),
-                at == null ? Instant.ofEpochMilli(record.timestamp()) : Instant.parse(at),
-                text(record, KafkaHeaders.DLT_ORIGINAL_TOPIC),
-                partition == null || partition.length != 4 ? null : ByteBuffer.wrap(partition).getInt(),
-                offset == null || offset.length != 8 ? null : ByteBuffer.wrap(offset).getLong(),
+                job != null ? job.jobId().toString() : JobHeaders.text(record.headers(), JobHeaders.JOB_ID),
+                job != null ? job.tenantId().toString() : JobHeaders.text(record.headers(), JobHeaders.TENANT_ID),
+                why.reason(),
+                why.failedAttempts(),
+                why.deadLetteredAt() == null ? Instant.ofEpochMilli(record.timestamp()) : why.deadLetteredAt(),
+                why.originalTopic(),
+                why.originalPartition(),
+                why.originalOffset(),
                 record.partition(), record.offset(), job != null);
     }
 
@@ -126,15 +120,5 @@ class DeadLetterReader {
         } catch (JobSubmittedSerde.UnreadableRecordException e) {
             return null;
         }
-    }
-
-    private static String text(ConsumerRecord<byte[], byte[]> record, String name) {
-        byte[] value = raw(record, name);
-        return value == null ? null : new String(value, StandardCharsets.UTF_8);
-    }
-
-    private static byte[] raw(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : header.value();
     }
 }

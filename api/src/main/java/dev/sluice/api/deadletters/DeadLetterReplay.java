@@ -6,16 +6,13 @@ import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.StoredJob;
-import dev.sluice.common.messaging.Headers;
-import dev.sluice.common.messaging.Topics;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.sluice.common.messaging.JobRecords;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,12 +55,8 @@ class DeadLetterReplay {
                 return new Replayed(jobId, false, "job is " + status + ", only a failed job is replayed");
             }
             JobSubmitted job = again.get().toSubmitted();
-            ProducerRecord<String, JobSubmitted> record = new ProducerRecord<>(Topics.forJob(job.batchId() != null),
-                    job.jobId().toString(), job);
-            Headers.stamp(record.headers(), job);
-            record.headers().add(Headers.REPUBLISHED, "replay".getBytes(StandardCharsets.UTF_8));
             try {
-                kafka.send(record).get(properties.kafkaAckTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                kafka.send(JobRecords.recordFor(job, JobRecords.Republished.REPLAY)).get(properties.kafkaAckTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for Kafka", e);

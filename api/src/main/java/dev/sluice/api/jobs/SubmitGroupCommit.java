@@ -2,11 +2,10 @@ package dev.sluice.api.jobs;
 
 import dev.sluice.api.problems.Problems;
 import dev.sluice.common.jobs.JobSubmitted;
-import java.util.ArrayList;
+import dev.sluice.common.persistence.GroupCommit;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,52 +16,39 @@ import org.springframework.stereotype.Component;
 
 /**
  * Group commit for single submits: concurrent {@code POST /v1/jobs} calls share one transaction and one multi-row
- * insert (jobs and their outbox rows) instead of paying the database round trips and a commit each. A few writer
- * threads each take whatever is waiting (up to {@code intake-group-size}). A caller returns only when its own job is
- * committed; if a group fails, its members are written one by one, so only a member that cannot be written fails,
- * and none of its rows exists. The waiting queue is bounded: when it is full, the submit is refused with 503 at once
- * rather than piling up memory.
+ * insert (jobs and their outbox rows, {@link JobIntake#accept}) instead of paying the database round trips and a
+ * commit each. The grouping is common's {@link GroupCommit}, with {@code intake-writers} writer threads and groups of
+ * up to {@code intake-group-size}. A caller returns only when its own job is committed; if a group fails, its members
+ * are written one by one, so only a member that cannot be written fails, and none of its rows exists. The waiting
+ * queue is bounded ({@code intake-queue-size}): when it is full, the submit is refused with 503 at once rather than
+ * piling up memory.
  */
 @Component
 class SubmitGroupCommit implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SubmitGroupCommit.class);
-    private static final long POLL_MILLIS = 100;
-    private static final java.time.Duration WRITER_WAIT = java.time.Duration.ofSeconds(30);
-
-    private record Pending(JobSubmitted job, CompletableFuture<Void> accepted) {
-    }
+    private static final Duration WRITER_WAIT = Duration.ofSeconds(30);
 
     private final JobIntake intake;
     private final ApiProperties properties;
-    private final BlockingQueue<Pending> waiting;
-    private final List<Thread> writers = new ArrayList<>();
-    private volatile boolean running;
+    private volatile GroupCommit<JobSubmitted, Void> writers;
 
     SubmitGroupCommit(JobIntake intake, ApiProperties properties) {
         this.intake = intake;
         this.properties = properties;
-        this.waiting = new ArrayBlockingQueue<>(properties.intakeQueueSize());
     }
 
     /** Blocks until the job is accepted; throws the problem (503) that the caller should answer otherwise. */
     public void accept(JobSubmitted job) {
-        if (!running) {
-            throw Problems.unavailable("Sluice is shutting down; the job was not accepted", null);
-        }
-        Pending pending = new Pending(job, new CompletableFuture<>());
-        if (!waiting.offer(pending)) {
-            throw Problems.unavailable("too many submits are waiting to be written; the job was not accepted, retry later",
-                    null);
+        GroupCommit<JobSubmitted, Void> current = writers;
+        if (current == null) {
+            throw shuttingDown();
         }
         try {
             // the database's own timeouts end the wait first; this bound only guards against a lost writer
-            pending.accepted().get(WRITER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            current.submit(job).get(WRITER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw Problems.unavailable("the job was not accepted: " + e.getCause(), e.getCause());
+            throw refusal(job, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Problems.unavailable("interrupted while the job was written; it was not accepted", e);
@@ -72,101 +58,55 @@ class SubmitGroupCommit implements SmartLifecycle {
         }
     }
 
+    private static RuntimeException refusal(JobSubmitted job, Throwable failure) {
+        if (failure instanceof GroupCommit.Full) {
+            return Problems.unavailable("too many submits are waiting to be written; the job was not accepted, retry later",
+                    null);
+        }
+        if (failure instanceof GroupCommit.Closed) {
+            return shuttingDown();
+        }
+        log.warn("submit of job {} was not accepted: {}", job.jobId(), failure.toString());
+        return failure instanceof RuntimeException runtime ? runtime
+                : Problems.unavailable("the job was not accepted; retry later", failure);
+    }
+
+    private static RuntimeException shuttingDown() {
+        return Problems.unavailable("Sluice is shutting down; the job was not accepted", null);
+    }
+
     int waitingCount() {
-        return waiting.size();
+        GroupCommit<JobSubmitted, Void> current = writers;
+        return current == null ? 0 : current.waitingCount();
     }
 
     @Override
     public void start() {
-        running = true;
-        for (int index = 0; index < properties.intakeWriters(); index++) {
-            Thread writer = new Thread(this::writeGroups, "sluice-intake-" + index);
-            writer.setDaemon(true);
-            writer.start();
-            writers.add(writer);
-        }
+        writers = new GroupCommit<>("intake", properties.intakeWriters(), properties.intakeGroupSize(),
+                properties.intakeQueueSize(), job -> job.jobId(), jobs -> {
+                    intake.accept(jobs);
+                    return Collections.nCopies(jobs.size(), null);
+                });
     }
 
+    /** Writes what is waiting, then refuses what comes later. */
     @Override
     public void stop() {
-        running = false;
-        for (Thread writer : writers) {
-            try {
-                writer.join(WRITER_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        GroupCommit<JobSubmitted, Void> current = writers;
+        writers = null;
+        if (current != null) {
+            current.close();
         }
-        failWaiting();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return writers != null;
     }
 
     /** Stops after the web server (which stops at a higher phase) stopped taking requests. */
     @Override
     public int getPhase() {
         return SmartLifecycle.DEFAULT_PHASE - 1024;
-    }
-
-    private void writeGroups() {
-        List<Pending> group = new ArrayList<>(properties.intakeGroupSize());
-        while (running || !waiting.isEmpty()) {
-            try {
-                Pending first = waiting.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                waiting.drainTo(group, properties.intakeGroupSize() - 1);
-                write(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                group.clear();
-            }
-        }
-    }
-
-    /**
-     * One transaction for the group; if it fails, each member is tried alone, so a member that can never be written
-     * fails only its own caller. Catches everything, an Error too: a writer thread must not die.
-     */
-    private void write(List<Pending> group) {
-        try {
-            intake.accept(group.stream().map(Pending::job).toList());
-            group.forEach(pending -> pending.accepted().complete(null));
-        } catch (Throwable groupFailure) {
-            if (group.size() == 1) {
-                fail(group.get(0), groupFailure);
-                return;
-            }
-            log.warn("a group of {} submits failed ({}); writing them one by one", group.size(), groupFailure.toString());
-            for (Pending pending : group) {
-                try {
-                    intake.accept(List.of(pending.job()));
-                    pending.accepted().complete(null);
-                } catch (Throwable failure) {
-                    fail(pending, failure);
-                }
-            }
-        }
-    }
-
-    private static void fail(Pending pending, Throwable failure) {
-        log.warn("submit of job {} was not accepted: {}", pending.job().jobId(), failure.toString());
-        pending.accepted().completeExceptionally(failure instanceof RuntimeException ? failure
-                : Problems.unavailable("the job was not accepted; retry later", failure));
-    }
-
-    private void failWaiting() {
-        List<Pending> left = new ArrayList<>();
-        waiting.drainTo(left);
-        RuntimeException refusal = Problems.unavailable("Sluice is shutting down; the job was not accepted", null);
-        left.forEach(pending -> pending.accepted().completeExceptionally(refusal));
     }
 }

@@ -1,9 +1,9 @@
 package dev.sluice.api.outbox;
 
 import dev.sluice.common.jobs.JobSubmitted;
-import dev.sluice.common.messaging.Headers;
-import dev.sluice.common.messaging.Topics;
+import dev.sluice.common.messaging.JobRecords;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,20 +11,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.errors.RecordBatchTooLargeException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Puts job records on their topic and waits for the acknowledgements, and says per job what happened: acknowledged,
  * refused for good (a record the topic can never take), or not known yet (Kafka slow or away: try again later). It
  * stops sending at the first failure it sees at once, so a Kafka that is away costs one wait, not one per record.
+ * The records and the waiting for their acks are common's {@link JobRecords}.
  */
 final class RecordPublisher {
 
@@ -45,17 +38,16 @@ final class RecordPublisher {
         if (jobs.isEmpty()) {
             return Sent.NOTHING;
         }
-        Map<UUID, CompletableFuture<?>> acks = new LinkedHashMap<>();
+        List<UUID> sentIds = new ArrayList<>();
+        List<CompletableFuture<?>> acks = new ArrayList<>();
         Map<UUID, String> unpublishable = new LinkedHashMap<>();
         boolean incomplete = false;
         for (JobSubmitted job : jobs) {
-            ProducerRecord<String, JobSubmitted> record =
-                    new ProducerRecord<>(Topics.forJob(job.batchId() != null), job.jobId().toString(), job);
-            Headers.stamp(record.headers(), job);
             try {
-                acks.put(job.jobId().value(), kafka.send(record));
+                acks.add(kafka.send(JobRecords.recordFor(job)));
+                sentIds.add(job.jobId().value());
             } catch (RuntimeException e) {
-                if (isPermanent(e)) {
+                if (JobRecords.isPermanent(e)) {
                     unpublishable.put(job.jobId().value(), describe(e));
                     continue;
                 }
@@ -63,45 +55,19 @@ final class RecordPublisher {
                 break;
             }
         }
-        try {
-            CompletableFuture.allOf(acks.values().toArray(CompletableFuture[]::new))
-                    .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // looked at one by one below
-        }
         Set<UUID> acknowledged = new HashSet<>();
-        for (Map.Entry<UUID, CompletableFuture<?>> ack : acks.entrySet()) {
-            CompletableFuture<?> future = ack.getValue();
-            if (future.isDone() && !future.isCompletedExceptionally()) {
-                acknowledged.add(ack.getKey());
-            } else if (future.isCompletedExceptionally() && isPermanent(failureOf(future))) {
-                unpublishable.put(ack.getKey(), describe(failureOf(future)));
+        List<JobRecords.Ack> results = JobRecords.awaitAcks(acks, ackTimeout);
+        for (int index = 0; index < results.size(); index++) {
+            JobRecords.Ack ack = results.get(index);
+            if (ack instanceof JobRecords.Ack.Acknowledged) {
+                acknowledged.add(sentIds.get(index));
+            } else if (ack instanceof JobRecords.Ack.Refused refused) {
+                unpublishable.put(sentIds.get(index), describe(refused.cause()));
             } else {
                 incomplete = true;
             }
         }
         return new Sent(acknowledged, unpublishable, incomplete || acknowledged.size() + unpublishable.size() < jobs.size());
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> future) {
-        try {
-            future.join();
-            return null;
-        } catch (RuntimeException e) {
-            return e.getCause() == null ? e : e.getCause();
-        }
-    }
-
-    static boolean isPermanent(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
-                    || cause instanceof SerializationException || cause instanceof InvalidRecordException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String describe(Throwable failure) {

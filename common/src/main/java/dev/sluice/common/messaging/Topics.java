@@ -1,8 +1,11 @@
 package dev.sluice.common.messaging;
 
+import dev.sluice.common.jobs.JobSubmitted;
+
 /**
  * Kafka topic names. Records on JOBS (single submits, interactive) and JOBS_BULK (jobs of batches) are
- * {@code JobSubmitted}, keyed by job id. Two topics, so a single job never waits in Kafka behind a big batch.
+ * {@code JobSubmitted}, keyed by job id ({@link JobRecords} builds them). Two topics, so a single job never waits in
+ * Kafka behind a big batch. JOBS_DEAD_LETTER holds what the worker could not run, with {@link DeadLetterHeaders}.
  */
 public final class Topics {
 
@@ -14,7 +17,7 @@ public final class Topics {
     }
 
     /** The topic a job goes to: batch jobs to the bulk topic, single jobs to the interactive one. */
-    public static String forJob(boolean inBatch) {
-        return inBatch ? JOBS_BULK : JOBS;
+    public static String forJob(JobSubmitted job) {
+        return job.batchId() != null ? JOBS_BULK : JOBS;
     }
 }

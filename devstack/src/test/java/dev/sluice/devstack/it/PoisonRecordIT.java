@@ -3,7 +3,7 @@ package dev.sluice.devstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.common.messaging.Headers;
+import dev.sluice.common.messaging.DeadLetterHeaders;
 import dev.sluice.common.messaging.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,10 +54,10 @@ class PoisonRecordIT {
             });
         }
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
-            assertThat(header(letter, Headers.DEAD_LETTER_REASON)).isNotBlank();
+            assertThat(header(letter, DeadLetterHeaders.REASON)).isNotBlank();
             assertThat(header(letter, "kafka_dlt-original-topic")).isIn(Topics.JOBS, Topics.JOBS_BULK);
         }
-        assertThat(letters).anySatisfy(letter -> assertThat(header(letter, Headers.DEAD_LETTER_REASON))
+        assertThat(letters).anySatisfy(letter -> assertThat(header(letter, DeadLetterHeaders.REASON))
                 .containsIgnoringCase("schema"));
     }
 

@@ -7,7 +7,8 @@ import dev.sluice.common.batches.BatchId;
 import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.json.SluiceJson;
-import dev.sluice.common.messaging.Headers;
+import dev.sluice.common.messaging.DeadLetterHeaders;
+import dev.sluice.common.messaging.JobHeaders;
 import dev.sluice.common.messaging.JobSubmittedSerde;
 import dev.sluice.common.messaging.Topics;
 import dev.sluice.common.tenants.TenantId;
@@ -71,7 +72,7 @@ class UnstorableJobsIT {
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.JOBS_BULK,
                     orphan.jobId().toString().getBytes(StandardCharsets.UTF_8),
                     new JobSubmittedSerde.JobSubmittedSerializer().serialize(Topics.JOBS_BULK, orphan));
-            Headers.stamp(record.headers(), orphan);
+            JobHeaders.stamp(record.headers(), orphan);
             producer.send(record).get();
         }
 
@@ -80,7 +81,7 @@ class UnstorableJobsIT {
 
         awaitStatus(otherKey, otherJob, "succeeded");
         ConsumerRecord<byte[], byte[]> letter = awaitDeadLetter(bootstrap, orphan.jobId().toString());
-        String reason = header(letter, Headers.DEAD_LETTER_REASON);
+        String reason = header(letter, DeadLetterHeaders.REASON);
         assertThat(reason).contains("cannot be created").contains("23503");
         assertThat(header(letter, "kafka_dlt-original-topic")).isEqualTo(Topics.JOBS_BULK);
     }

@@ -51,7 +51,7 @@ class JobsConfiguration {
         });
     }
 
-    /** Closed after the listeners stopped (they depend on it through the processor): what is waiting gets written. */
+    /** Closed after the consumers stopped (they depend on it through the processor): what is waiting gets written. */
     @Bean(destroyMethod = "close")
     JobWrites jobWrites(Jdbi jdbi, JobTransitions transitions, JobLeases leases, WorkerProperties properties) {
         return new JobWrites(jdbi, transitions, leases.lease(), properties.writeThreads(), properties.writeGroupSize());
@@ -68,24 +68,24 @@ class JobsConfiguration {
     }
 
     /**
-     * Boot's lifecycle processor, except for the job listeners' phase: they stop asynchronously (see
-     * {@link JobListener#stop(Runnable)}), and Spring waits for them only as long as this says before it closes Kafka,
+     * Boot's lifecycle processor, except for the job consumers' phase: they stop asynchronously (see
+     * {@link JobConsumer#stop(Runnable)}), and Spring waits for them only as long as this says before it closes Kafka,
      * Redis and the database under them. Boot's default of 30 s would cut a longer shutdown timeout short.
      */
     @Bean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME)
     DefaultLifecycleProcessor lifecycleProcessor(LifecycleProperties lifecycle, WorkerProperties properties) {
         DefaultLifecycleProcessor processor = new DefaultLifecycleProcessor();
         processor.setTimeoutPerShutdownPhase(lifecycle.getTimeoutPerShutdownPhase().toMillis());
-        processor.setTimeoutForShutdownPhase(JobListener.PHASE,
-                properties.shutdownTimeout().plus(JobListener.AFTER_DRAIN).toMillis());
+        processor.setTimeoutForShutdownPhase(JobConsumer.PHASE,
+                properties.shutdownTimeout().plus(JobConsumer.AFTER_DRAIN).toMillis());
         return processor;
     }
 
     @Bean
-    JobListener interactiveJobListener(ConsumerFactory<byte[], byte[]> consumers,
-                                       KafkaTemplate<byte[], byte[]> deadLetters, JobProcessor processor,
+    JobConsumer interactiveJobListener(ConsumerFactory<byte[], byte[]> consumers,
+                                       KafkaTemplate<byte[], byte[]> producer, JobProcessor processor,
                                        WorkerProperties properties) {
-        return new JobListener(consumers, deadLetters, processor, properties, new JobListener.JobStream(
+        return new JobConsumer(consumers, producer, processor, properties, new JobConsumer.JobStream(
                 "interactive", Topics.JOBS, properties.consumerGroup(), properties.concurrency()));
     }
 
@@ -94,14 +94,14 @@ class JobsConfiguration {
      * a single job from anyone is read at once from the interactive topic.
      */
     @Bean
-    JobListener bulkJobListener(ConsumerFactory<byte[], byte[]> consumers, KafkaTemplate<byte[], byte[]> deadLetters,
+    JobConsumer bulkJobListener(ConsumerFactory<byte[], byte[]> consumers, KafkaTemplate<byte[], byte[]> producer,
                                 JobProcessor processor, WorkerProperties properties) {
-        return new JobListener(consumers, deadLetters, processor, properties, new JobListener.JobStream(
+        return new JobConsumer(consumers, producer, processor, properties, new JobConsumer.JobStream(
                 "bulk", Topics.JOBS_BULK, properties.consumerGroup() + "-bulk", properties.bulkConcurrency()));
     }
 
     @Bean
-    WorkerThreads workerThreads(List<JobListener> listeners, JobWrites writes) {
-        return new WorkerThreads(listeners, writes);
+    WorkerThreads workerThreads(List<JobConsumer> consumers, JobWrites writes) {
+        return new WorkerThreads(consumers, writes);
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Sends a record the listener must put on Kafka before it may commit the offset of the record it came from (a dead
+ * Sends a record the consumer must put on Kafka before it may commit the offset of the record it came from (a dead
  * letter, a job handed back): tried again every {@code retryEvery} while Kafka refuses it, but only for {@code bound}.
  * After that the caller logs the record and moves on, so one record Kafka never takes does not hold its partition's
  * commit for ever.

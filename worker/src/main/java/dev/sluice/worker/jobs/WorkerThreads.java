@@ -6,17 +6,17 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The threads a worker cannot work without: the job listeners and the grouped writers. They catch everything a round
+ * The threads a worker cannot work without: the job consumers and the grouped writers. They catch everything a round
  * throws; if one has ended all the same, {@code /ready} fails, so the orchestrator replaces the process instead of
  * leaving it up and hanging every job.
  */
 class WorkerThreads implements ReadinessDetail {
 
-    private final List<JobListener> listeners;
+    private final List<JobConsumer> consumers;
     private final JobWrites writes;
 
-    WorkerThreads(List<JobListener> listeners, JobWrites writes) {
-        this.listeners = List.copyOf(listeners);
+    WorkerThreads(List<JobConsumer> consumers, JobWrites writes) {
+        this.consumers = List.copyOf(consumers);
         this.writes = writes;
     }
 
@@ -27,13 +27,13 @@ class WorkerThreads implements ReadinessDetail {
 
     @Override
     public boolean isHealthy() {
-        return writes.isAlive() && listeners.stream().allMatch(JobListener::isAlive);
+        return writes.isAlive() && consumers.stream().allMatch(JobConsumer::isAlive);
     }
 
     @Override
     public String describe() {
-        String dead = listeners.stream().filter(listener -> !listener.isAlive())
-                .map(listener -> listener.name() + " listener").collect(Collectors.joining(", "));
+        String dead = consumers.stream().filter(consumer -> !consumer.isAlive())
+                .map(consumer -> consumer.name() + " listener").collect(Collectors.joining(", "));
         if (!writes.isAlive()) {
             dead = dead.isEmpty() ? "grouped writers" : dead + ", grouped writers";
         }

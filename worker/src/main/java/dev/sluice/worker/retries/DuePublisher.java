@@ -1,28 +1,21 @@
 package dev.sluice.worker.retries;
 
 import dev.sluice.common.jobs.JobSubmitted;
-import dev.sluice.common.messaging.Headers;
-import dev.sluice.common.messaging.JobSubmittedSerde;
-import dev.sluice.common.messaging.Topics;
+import dev.sluice.common.messaging.JobRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.SerializationException;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
  * Puts due jobs back on their topics, each on its own: every record is sent, and each gets its own verdict (acked, or
- * why not), so one record Kafka refuses holds back none of the others.
+ * why not), so one record Kafka refuses holds back none of the others. The records and the waiting for their acks are
+ * common's {@link JobRecords}.
  */
 final class DuePublisher {
 
@@ -36,11 +29,10 @@ final class DuePublisher {
         }
     }
 
-    private final Function<ProducerRecord<byte[], byte[]>, CompletableFuture<?>> send;
+    private final Function<ProducerRecord<String, JobSubmitted>, CompletableFuture<?>> send;
     private final Duration ackTimeout;
-    private final JobSubmittedSerde.JobSubmittedSerializer serializer = new JobSubmittedSerde.JobSubmittedSerializer();
 
-    DuePublisher(Function<ProducerRecord<byte[], byte[]>, CompletableFuture<?>> send, Duration ackTimeout) {
+    DuePublisher(Function<ProducerRecord<String, JobSubmitted>, CompletableFuture<?>> send, Duration ackTimeout) {
         this.send = send;
         this.ackTimeout = ackTimeout;
     }
@@ -51,47 +43,30 @@ final class DuePublisher {
         for (JobSubmitted job : jobs) {
             acks.add(sendOne(job));
         }
-        long deadline = System.nanoTime() + ackTimeout.toNanos();
+        List<JobRecords.Ack> results = JobRecords.awaitAcks(acks, ackTimeout);
         Map<JobSubmitted, Verdict> verdicts = new LinkedHashMap<>();
         for (int index = 0; index < jobs.size(); index++) {
-            verdicts.put(jobs.get(index), await(acks.get(index), deadline));
+            verdicts.put(jobs.get(index), verdictOf(results.get(index)));
         }
         return verdicts;
     }
 
     private CompletableFuture<?> sendOne(JobSubmitted job) {
         try {
-            String topic = Topics.forJob(job.batchId() != null);
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
-                    job.jobId().toString().getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, job));
-            Headers.stamp(record.headers(), job);
-            record.headers().add(Headers.REPUBLISHED, "retry".getBytes(StandardCharsets.UTF_8));
-            return send.apply(record);
+            return send.apply(JobRecords.recordFor(job, JobRecords.Republished.RETRY));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private static Verdict await(CompletableFuture<?> ack, long deadline) {
-        try {
-            ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return new Verdict.Sent();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Verdict.NotSent("interrupted while waiting for Kafka", false);
-        } catch (TimeoutException e) {
-            return new Verdict.NotSent("Kafka did not acknowledge the record in time", false);
-        } catch (ExecutionException e) {
-            return notSent(e.getCause());
+    private static Verdict verdictOf(JobRecords.Ack ack) {
+        if (ack instanceof JobRecords.Ack.Refused refused) {
+            Throwable cause = refused.cause();
+            return new Verdict.NotSent(cause.getClass().getSimpleName() + ": " + cause.getMessage(), true);
         }
-    }
-
-    private static Verdict notSent(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof RecordTooLargeException || cause instanceof SerializationException) {
-                return new Verdict.NotSent(cause.getClass().getSimpleName() + ": " + cause.getMessage(), true);
-            }
+        if (ack instanceof JobRecords.Ack.Unconfirmed unconfirmed) {
+            return new Verdict.NotSent(unconfirmed.reason(), false);
         }
-        return new Verdict.NotSent(String.valueOf(failure), false);
+        return new Verdict.Sent();
     }
 }

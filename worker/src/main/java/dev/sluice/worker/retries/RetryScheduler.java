@@ -3,6 +3,7 @@ package dev.sluice.worker.retries;
 import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.StoredJob;
+import dev.sluice.common.messaging.JobRecords;
 import dev.sluice.worker.correlation.JobLogContext;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -52,7 +53,7 @@ class RetryScheduler implements SmartLifecycle {
     public RetryScheduler(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, Duration interval) {
         this.jdbi = jdbi;
         this.interval = interval;
-        this.publisher = new DuePublisher(kafka::send, ACK_TIMEOUT);
+        this.publisher = new DuePublisher(record -> kafka.send(JobRecords.inBytes(record)), ACK_TIMEOUT);
     }
 
     @Override

@@ -7,7 +7,6 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.JsonNodeFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ class DuePublisherTest {
         JobSubmitted tooLarge = aJob();
         JobSubmitted last = aJob();
         DuePublisher publisher = new DuePublisher(record -> {
-            String key = new String(record.key(), StandardCharsets.UTF_8);
+            String key = record.key();
             if (key.equals(tooLarge.jobId().toString())) {
                 return CompletableFuture.failedFuture(new RecordTooLargeException("9 MB"));
             }
@@ -48,7 +47,7 @@ class DuePublisherTest {
     void aRecordNeverAcknowledgedFailsAloneAndMayBeTriedAgain() {
         JobSubmitted stuck = aJob();
         JobSubmitted fine = aJob();
-        DuePublisher publisher = new DuePublisher(record -> new String(record.key(), StandardCharsets.UTF_8)
+        DuePublisher publisher = new DuePublisher(record -> record.key()
                 .equals(stuck.jobId().toString()) ? new CompletableFuture<>() : CompletableFuture.completedFuture(null),
                 Duration.ofMillis(200));
 
@@ -64,7 +63,7 @@ class DuePublisherTest {
         JobSubmitted broken = aJob();
         JobSubmitted fine = aJob();
         DuePublisher publisher = new DuePublisher(record -> {
-            if (new String(record.key(), StandardCharsets.UTF_8).equals(broken.jobId().toString())) {
+            if (record.key().equals(broken.jobId().toString())) {
                 throw new IllegalStateException("producer closed");
             }
             return CompletableFuture.completedFuture(null);

@@ -1,4 +1,4 @@
-package dev.sluice.worker.jobs;
+package dev.sluice.common.persistence;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class GroupCommitTest {
 
     @Test
     void anItemAloneIsWrittenAtOnceAndGetsItsOwnResult() throws Exception {
-        commit = new GroupCommit<>("test", 1, 10, item -> item, recordingUppercase());
+        commit = new GroupCommit<>("test", 1, 10, 0, item -> item, recordingUppercase());
 
         assertThat(commit.submit("a").get(5, TimeUnit.SECONDS)).isEqualTo("A");
         assertThat(groups).containsExactly(List.of("a"));
@@ -40,7 +40,7 @@ class GroupCommitTest {
 
     @Test
     void itemsThatArriveWhileAGroupIsWrittenGoTogetherInTheNextUpToTheGroupSize() throws Exception {
-        commit = new GroupCommit<>("test", 1, 3, item -> item, heldWhileWriting("first", recordingUppercase()));
+        commit = new GroupCommit<>("test", 1, 3, 0, item -> item, heldWhileWriting("first", recordingUppercase()));
         CompletableFuture<String> first = commit.submit("first");
         await(firstGroupWriting);
         List<CompletableFuture<String>> queued = new ArrayList<>();
@@ -59,7 +59,7 @@ class GroupCommitTest {
 
     @Test
     void aGroupNeverHoldsTwoItemsWithTheSameKey() throws Exception {
-        commit = new GroupCommit<>("test", 1, 10, item -> item.charAt(0), heldWhileWriting("x0", recordingUppercase()));
+        commit = new GroupCommit<>("test", 1, 10, 0, item -> item.charAt(0), heldWhileWriting("x0", recordingUppercase()));
         CompletableFuture<String> blocker = commit.submit("x0");
         await(firstGroupWriting);
         List<CompletableFuture<String>> queued = List.of(commit.submit("a1"), commit.submit("b1"), commit.submit("a2"));
@@ -74,7 +74,7 @@ class GroupCommitTest {
 
     @Test
     void whenAGroupFailsEachItemIsWrittenAloneAndOnlyTheBadOneFails() throws Exception {
-        commit = new GroupCommit<>("test", 1, 10, item -> item, heldWhileWriting("first", items -> {
+        commit = new GroupCommit<>("test", 1, 10, 0, item -> item, heldWhileWriting("first", items -> {
             if (items.contains("bad")) {
                 groups.add(items);
                 throw new IllegalStateException("bad item in " + items);
@@ -99,7 +99,7 @@ class GroupCommitTest {
 
     @Test
     void aWriterSurvivingAnErrorKeepsWriting() throws Exception {
-        commit = new GroupCommit<>("test", 1, 10, item -> item, items -> {
+        commit = new GroupCommit<>("test", 1, 10, 0, item -> item, items -> {
             if (items.contains("boom")) {
                 throw new OutOfMemoryError("simulated: Java heap space");
             }
@@ -115,7 +115,7 @@ class GroupCommitTest {
 
     @Test
     void closingWritesWhatIsWaitingAndThenRefusesNewItems() throws Exception {
-        commit = new GroupCommit<>("test", 2, 10, item -> item, recordingUppercase());
+        commit = new GroupCommit<>("test", 2, 10, 0, item -> item, recordingUppercase());
         List<CompletableFuture<String>> submitted = new ArrayList<>();
         for (int index = 0; index < 100; index++) {
             submitted.add(commit.submit("item" + index));
@@ -125,7 +125,27 @@ class GroupCommitTest {
 
         assertThat(submitted).allSatisfy(future -> assertThat(future).isCompleted());
         assertThat(groups.stream().mapToInt(List::size).sum()).isEqualTo(100);
-        assertThatThrownBy(() -> commit.submit("late").get(5, TimeUnit.SECONDS)).hasRootCauseMessage("test is closed");
+        assertThatThrownBy(() -> commit.submit("late").get(5, TimeUnit.SECONDS)).hasRootCauseMessage("test is closed")
+                .hasCauseInstanceOf(GroupCommit.Closed.class);
+    }
+
+    @Test
+    void pastItsBoundAnItemIsRefusedAtOnceAndTheOthersAreWritten() throws Exception {
+        commit = new GroupCommit<>("test", 1, 10, 2, item -> item, heldWhileWriting("first", recordingUppercase()));
+        CompletableFuture<String> first = commit.submit("first");
+        await(firstGroupWriting);
+        CompletableFuture<String> second = commit.submit("second");
+        CompletableFuture<String> third = commit.submit("third");
+
+        CompletableFuture<String> refused = commit.submit("fourth");
+
+        assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(GroupCommit.Full.class);
+        assertThat(commit.waitingCount()).isEqualTo(2);
+        release.countDown();
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("FIRST");
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("SECOND");
+        assertThat(third.get(5, TimeUnit.SECONDS)).isEqualTo("THIRD");
+        assertThat(groups).containsExactly(List.of("first"), List.of("second", "third"));
     }
 
     /** The group holding {@code marker} waits in its write until {@link #release}: later items pile up meanwhile. */
