@@ -44,17 +44,10 @@ public class JobProcessor {
 
     /** After a step: the record's disposition, a new pass (queued again; leased elsewhere), or a new attempt. */
     private sealed interface Next {
-        record Decided(Disposition disposition) implements Next {
-        }
-
-        record Requeued() implements Next {
-        }
-
-        record LeasedElsewhere(Duration recheckIn) implements Next {
-        }
-
-        record CallAgain() implements Next {
-        }
+        record Decided(Disposition disposition) implements Next { }
+        record Requeued() implements Next { }
+        record LeasedElsewhere(Duration recheckIn) implements Next { }
+        record CallAgain() implements Next { }
     }
 
     private static final Next DONE = new Next.Decided(Disposition.DONE);
@@ -129,24 +122,6 @@ public class JobProcessor {
                 return run(new JobAttempt(job, owned, permit, start.get().attempts(), start.get().failedAttempts()));
             }).thenCompose(Function.identity());
         });
-    }
-
-    /** The one place a circuit permit is released: when the step that took it ends (a no-op once recorded). */
-    private static CompletableFuture<Next> underPermit(CompletableFuture<CircuitPermit> admitted,
-                                                       Function<CircuitPermit, CompletableFuture<Next>> step) {
-        return admitted.thenCompose(permit -> ending(() -> step.apply(permit), permit::release));
-    }
-
-    /** Runs {@code step}, then {@code end}, also when the step throws or fails. */
-    private static <T> CompletableFuture<T> ending(Supplier<CompletableFuture<T>> step, Runnable end) {
-        CompletableFuture<T> running;
-        try {
-            running = step.get();
-        } catch (RuntimeException e) {
-            end.run();
-            throw e;
-        }
-        return running.whenComplete((value, failure) -> end.run());
     }
 
     /** Marks the job running, unless it is cancelled, finished, waiting for a retry or expired (then empty). */
@@ -286,5 +261,23 @@ public class JobProcessor {
 
     private static CompletableFuture<Next> decided(CompletableFuture<Disposition> disposition) {
         return disposition.thenApply(Next.Decided::new);
+    }
+
+    /** The one place a circuit permit is released: when the step that took it ends (a no-op once recorded). */
+    private static CompletableFuture<Next> underPermit(CompletableFuture<CircuitPermit> admitted,
+                                                       Function<CircuitPermit, CompletableFuture<Next>> step) {
+        return admitted.thenCompose(permit -> ending(() -> step.apply(permit), permit::release));
+    }
+
+    /** Runs {@code step}, then {@code end}, also when the step throws or fails. */
+    private static <T> CompletableFuture<T> ending(Supplier<CompletableFuture<T>> step, Runnable end) {
+        CompletableFuture<T> running;
+        try {
+            running = step.get();
+        } catch (RuntimeException e) {
+            end.run();
+            throw e;
+        }
+        return running.whenComplete((value, failure) -> end.run());
     }
 }
