@@ -43,11 +43,11 @@ class UpstreamOutageIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             // a fresh job for each model the tests used closes its circuit through the half-open trial
             for (String model : List.of("gpt-4o-mini", "gpt-4.1")) {
-                if (circuits.isOpen(model)) {
+                if (circuits.isHoldingCalls(model)) {
                     submit(model, "heal " + UUID.randomUUID());
                 }
             }
-            return !circuits.isOpen("gpt-4o-mini") && !circuits.isOpen("gpt-4.1");
+            return !circuits.isHoldingCalls("gpt-4o-mini") && !circuits.isHoldingCalls("gpt-4.1");
         });
     }
 
@@ -58,7 +58,7 @@ class UpstreamOutageIT {
         for (int i = 0; i < 200; i++) {
             ids.add(submit("gpt-4o-mini", "during the outage " + i + " " + UUID.randomUUID()));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> circuits.isOpen("gpt-4o-mini"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> circuits.isHoldingCalls("gpt-4o-mini"));
         // calls admitted before the circuit opened come back at once (503); from then on only trials get through,
         // one per open wait (1 s here), each failing and opening the circuit again
         await().atMost(Duration.ofSeconds(30)).until(() -> circuits.admittedCalls() <= 1);
@@ -75,7 +75,7 @@ class UpstreamOutageIT {
             JsonNode job = awaitTerminal(id);
             assertThat(job.get("status").stringValue()).as("job %s", id).isEqualTo("succeeded");
         }
-        assertThat(circuits.isOpen("gpt-4o-mini")).isFalse();
+        assertThat(circuits.isHoldingCalls("gpt-4o-mini")).isFalse();
     }
 
     @Test

@@ -11,16 +11,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * How the worker runs a database step for a job: a step the database rejects for good (SQLState class 22, a data
+ * Runs a job's database step persistently: a step the database rejects for good (SQLState class 22, a data
  * exception such as U+0000 in jsonb or a value out of range, or class 23, an integrity constraint such as the foreign
  * key to a batch that never committed) fails at once; any other failure is retried with back-off for at most
  * {@code limit} (WORKER_DATABASE_RETRY_LIMIT), then given up. Either way the step completes with a
  * {@link DatabaseStepFailed}, so the caller decides what becomes of the job and its record: nothing waits for ever.
+ * Its "tries" are tries of one database step; they have nothing to do with a job's attempts upstream.
  */
 final class DatabaseSteps {
 
@@ -28,18 +28,26 @@ final class DatabaseSteps {
 
     private final ScheduledExecutorService timer;
     private final Duration limit;
-    private final BooleanSupplier stopping;
     private final LongSupplier nanoTime;
+    private volatile boolean stopping;
 
-    DatabaseSteps(ScheduledExecutorService timer, Duration limit, BooleanSupplier stopping) {
-        this(timer, limit, stopping, System::nanoTime);
+    DatabaseSteps(ScheduledExecutorService timer, Duration limit) {
+        this(timer, limit, System::nanoTime);
     }
 
-    DatabaseSteps(ScheduledExecutorService timer, Duration limit, BooleanSupplier stopping, LongSupplier nanoTime) {
+    DatabaseSteps(ScheduledExecutorService timer, Duration limit, LongSupplier nanoTime) {
         this.timer = timer;
         this.limit = limit;
-        this.stopping = stopping;
         this.nanoTime = nanoTime;
+    }
+
+    /** From now on a failing step is not tried again: it completes with its raw failure, so the worker can exit. */
+    void stop() {
+        stopping = true;
+    }
+
+    boolean isStopping() {
+        return stopping;
     }
 
     /** A step that gave up: rejected for good ({@link #permanent()}), or still failing after the retry limit. */
@@ -83,28 +91,28 @@ final class DatabaseSteps {
      * Runs {@code step} until it works, it is rejected for good, the limit has passed, or the worker stops. Only
      * while stopping does the result complete with the raw failure (the record is redelivered after the restart).
      */
-    <T> CompletableFuture<T> run(JobSubmitted job, Supplier<CompletableFuture<T>> step) {
+    <T> CompletableFuture<T> persistently(JobSubmitted job, Supplier<CompletableFuture<T>> step) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        attempt(job, step, result, 1, nanoTime.getAsLong());
+        tryOnce(job, step, result, 1, nanoTime.getAsLong());
         return result;
     }
 
-    private <T> void attempt(JobSubmitted job, Supplier<CompletableFuture<T>> step, CompletableFuture<T> result,
+    private <T> void tryOnce(JobSubmitted job, Supplier<CompletableFuture<T>> step, CompletableFuture<T> result,
                              int tries, long startedNanos) {
-        CompletableFuture<T> attempt;
+        CompletableFuture<T> thisTry;
         try {
-            attempt = step.get();
+            thisTry = step.get();
         } catch (RuntimeException rejected) {
-            attempt = CompletableFuture.failedFuture(rejected);
+            thisTry = CompletableFuture.failedFuture(rejected);
         }
-        attempt.whenComplete((value, failure) -> {
+        thisTry.whenComplete((value, failure) -> {
             if (failure == null) {
                 result.complete(value);
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            if (stopping.getAsBoolean()) {
+            if (stopping) {
                 result.completeExceptionally(cause);
                 return;
             }
@@ -124,7 +132,7 @@ final class DatabaseSteps {
             JobLogContext.run(job, () -> log.warn("database step failed (try {}), retrying in {}: {}", tries, delay,
                     cause.toString()));
             try {
-                timer.schedule(() -> attempt(job, step, result, tries + 1, startedNanos), delay.toMillis(),
+                timer.schedule(() -> tryOnce(job, step, result, tries + 1, startedNanos), delay.toMillis(),
                         TimeUnit.MILLISECONDS);
             } catch (RuntimeException rejected) {
                 result.completeExceptionally(rejected);

@@ -57,14 +57,17 @@ class JobsConfiguration {
         return new JobWrites(jdbi, transitions, leases.lease(), properties.writeThreads(), properties.writeGroupSize());
     }
 
+    /** The flow and its parts: the upstream side of an attempt, the job's row, the retry policy. */
     @Bean
     JobProcessor jobProcessor(Jdbi jdbi, JobTransitions transitions, JobWrites writes, MeteredUpstream upstream,
                               ResponseCache cache, UpstreamTargets targets, UpstreamCircuits circuits,
                               OutcomeClassifier classifier,
                               WorkerProperties properties, JobLeases leases, ExecutorService databaseExecutor,
                               ScheduledExecutorService workerTimer) {
-        return new JobProcessor(jdbi, transitions, writes, upstream, cache, targets, circuits, classifier,
-                properties, leases, databaseExecutor, workerTimer);
+        JobOutcomes outcomes = new JobOutcomes(jdbi, transitions, writes, leases.lease(), databaseExecutor,
+                new DatabaseSteps(workerTimer, properties.databaseRetryLimit()));
+        return new JobProcessor(new UpstreamCaller(targets, circuits, upstream, classifier), cache, outcomes,
+                RetryPolicy.of(properties), leases, workerTimer);
     }
 
     /**

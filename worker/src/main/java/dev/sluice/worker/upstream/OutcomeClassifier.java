@@ -13,9 +13,17 @@ import java.util.regex.Pattern;
 
 /**
  * The one table from an upstream reply to an action. It decides on status plus the error's type and
- * code, never on status alone, because OpenAI's 429 means four different things.
+ * code, never on status alone, because OpenAI's 429 means four different things. The rows of a job that was not sent
+ * at all are here too ({@link #notServed}, {@link #tooLarge}, {@link #withheld}, {@link #internalError}), so the whole
+ * table is in this class; how the worker acts on a Retry (back-off, the last attempt, an open circuit) is
+ * {@code RetryPolicy}'s, and a deadline that passed before the job was sent ends it {@code expired} in markRunning.sql.
  *
  * <pre>
+ * not sent: no configured target serves the model        → Fail  (model_not_configured)
+ * not sent: our estimate is over the model's whole TPM    → Fail  (request_too_large)
+ * not sent: its circuit opened while it waited for budget → Retry (circuit_open: requeued, not a failed attempt)
+ * an internal error around the call                       → Retry (internal_error)
+ *
  * 2xx with choices                         → Succeed
  * 2xx unparsable or without choices        → Retry      (truncated body)
  * 400, 404, 422, other 4xx                 → Fail       (context_length_exceeded, model_not_found, ...)
@@ -123,6 +131,42 @@ public final class OutcomeClassifier {
             return Optional.of(requests.get().compareTo(tokens.get()) >= 0 ? requests.get() : tokens.get());
         }
         return requests.or(() -> tokens);
+    }
+
+    /** Not sent: no configured upstream target serves the job's model. */
+    public Outcome notServed(String model) {
+        String shown = model.length() > 256 ? model.substring(0, 256) + "…" : model;
+        return new Outcome.Fail(0, "model_not_configured", "no configured upstream serves the model '" + shown
+                + "' (see SLUICE_UPSTREAM_MODELS and the upstream targets); it was not sent", null);
+    }
+
+    /**
+     * Not sent: the job needs more tokens ({@code promptTokens} plus {@code completionTokens}, the most output it asks
+     * for) than the model's whole per-minute limit, so it can never fit.
+     */
+    public Outcome tooLarge(String model, long promptTokens, long completionTokens, long tokensPerMinute) {
+        String message = "the job needs about " + (promptTokens + completionTokens) + " tokens (" + promptTokens
+                + " prompt + " + completionTokens + " max output), more than the whole limit of "
+                + tokensPerMinute + " tokens per minute for " + model
+                + "; lower max_tokens or shorten the prompt. It was not sent upstream";
+        return new Outcome.Fail(0, "request_too_large", message, null);
+    }
+
+    /**
+     * Not sent: the model's circuit opened while the job waited for its budget. A Retry like a call that failed while
+     * the circuit is open, so the job goes back to queued without a failed attempt.
+     */
+    public Outcome withheld(String model) {
+        return new Outcome.Retry("circuit_open", "not sent: the circuit for " + model
+                + " opened while the job waited to be sent", null);
+    }
+
+    /**
+     * A bug or an unreadable key file around the call: it counts as a failed attempt, so the job never hangs. The
+     * tenant sees that it happened, not our internals (file paths, exception text): those are logged by the caller.
+     */
+    public Outcome internalError() {
+        return new Outcome.Retry("internal_error", "an internal error in the worker ended this attempt", null);
     }
 
     /** Go duration syntax as OpenAI sends it: 20ms, 1s, 9.816s, 6m0s, 1h2m3s. */

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 
 /**
  * Resilience4j circuit breakers for the upstream, one per model (a deployment can be down alone). A job asks for
- * {@link #admit admission} before it is marked running: while its model's circuit is open it waits (in Kafka once the
+ * a {@link CircuitPermit} ({@link #admit}) before it is marked running: while its model's circuit is open it waits (in Kafka once the
  * worker is full) instead of failing; after the open wait the breaker lets one trial call through (half-open), and a
  * success closes it and releases everyone. With a fallback model configured, a job whose model is open goes to the
  * fallback instead, and its result says so. Only 5xx, timeouts, resets and unusable bodies count as failures: a 4xx
@@ -34,13 +34,6 @@ public class UpstreamCircuits implements ReadinessDetail {
     private static final Logger log = LoggerFactory.getLogger(UpstreamCircuits.class);
     /** Longer than any trial call can take (the upstream timeout is 60 s by default). */
     private static final java.time.Duration TRIAL_BOUND = java.time.Duration.ofMinutes(3);
-
-    /**
-     * Leave to send one call for {@code model} (the job's own, or its fallback), to be reported back once. {@code trial}:
-     * given while the circuit was not closed, so this is the one call that tests the upstream.
-     */
-    public record Admission(String model, boolean fallback, CircuitBreaker breaker, long startedNanos, boolean trial) {
-    }
 
     /** The error Resilience4j records for a failed call; the job's own error is logged and stored elsewhere. */
     private static final class UpstreamFailure extends RuntimeException {
@@ -82,17 +75,17 @@ public class UpstreamCircuits implements ReadinessDetail {
     }
 
     /** Completes when a call may be sent: at once while the model's circuit (or its fallback's) is closed. */
-    public CompletableFuture<Admission> admit(String model) {
-        CompletableFuture<Admission> admission = new CompletableFuture<>();
-        tryAdmit(model, admission);
-        return admission;
+    public CompletableFuture<CircuitPermit> admit(String model) {
+        CompletableFuture<CircuitPermit> permit = new CompletableFuture<>();
+        tryAdmit(model, permit);
+        return permit;
     }
 
-    private void tryAdmit(String model, CompletableFuture<Admission> admission) {
+    private void tryAdmit(String model, CompletableFuture<CircuitPermit> admission) {
         CircuitBreaker own = breaker(model);
         if (own.tryAcquirePermission()) {
             admitted.incrementAndGet();
-            admission.complete(new Admission(model, false, own, System.nanoTime(), isTrial(own)));
+            admission.complete(new CircuitPermit(model, false, own, isTrial(own), this));
             return;
         }
         String fallback = fallbacks.get(model);
@@ -100,7 +93,7 @@ public class UpstreamCircuits implements ReadinessDetail {
             CircuitBreaker other = breaker(fallback);
             if (other.tryAcquirePermission()) {
                 admitted.incrementAndGet();
-                admission.complete(new Admission(fallback, true, other, System.nanoTime(), isTrial(other)));
+                admission.complete(new CircuitPermit(fallback, true, other, isTrial(other), this));
                 return;
             }
         }
@@ -118,30 +111,36 @@ public class UpstreamCircuits implements ReadinessDetail {
      * be sent: without this check every job admitted before the outage still hit the upstream once it was down
      * (found by ./sluice chaos: about 280 calls went into a 5 s outage after the circuit had opened).
      */
-    public boolean maySend(Admission admission) {
-        return admission.trial() || admission.breaker().getState() == CircuitBreaker.State.CLOSED;
+    public boolean maySend(CircuitPermit permit) {
+        return permit.isTrial() || permit.breaker().getState() == CircuitBreaker.State.CLOSED;
     }
 
     private static boolean isTrial(CircuitBreaker breaker) {
         return breaker.getState() != CircuitBreaker.State.CLOSED;
     }
 
-    /** The call's outcome: a Retry (5xx, timeout, reset, bad body) is a failure, anything else shows the upstream up. */
-    public void record(Admission admission, Outcome outcome) {
+    /**
+     * The call's outcome: a Retry (5xx, timeout, reset, bad body) is a failure, anything else shows the upstream up.
+     * This settles the permit: a later {@link CircuitPermit#release()} does nothing.
+     */
+    public void record(CircuitPermit permit, Outcome outcome) {
+        if (!permit.settle()) {
+            return;
+        }
         admitted.decrementAndGet();
-        long took = System.nanoTime() - admission.startedNanos();
+        long took = System.nanoTime() - permit.startedNanos();
         if (outcome instanceof Outcome.Retry retry) {
-            admission.breaker().onError(took, TimeUnit.NANOSECONDS, new UpstreamFailure(retry.code()));
+            permit.breaker().onError(took, TimeUnit.NANOSECONDS, new UpstreamFailure(retry.code()));
         } else {
-            admission.breaker().onSuccess(took, TimeUnit.NANOSECONDS);
+            permit.breaker().onSuccess(took, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** The admitted call was not made (cancelled, a cache hit, expired): give the permission back. */
-    public void release(Admission admission) {
+    /** The permitted call was not made (cancelled, a cache hit, expired): give the permission back. */
+    void giveBack(CircuitPermit permit) {
         admitted.decrementAndGet();
-        admission.breaker().releasePermission();
-        wake(admission.model());
+        permit.breaker().releasePermission();
+        wake(permit.model());
     }
 
     /** Calls admitted and not reported back yet: what is on its way upstream from this worker. */
@@ -149,8 +148,11 @@ public class UpstreamCircuits implements ReadinessDetail {
         return admitted.get();
     }
 
-    /** Whether calls for the model are held back now (open, or half-open with its trial out). */
-    public boolean isOpen(String model) {
+    /**
+     * Whether calls for the model are held back now: its circuit is open, or half-open (only the trial goes), so
+     * anything but closed.
+     */
+    public boolean isHoldingCalls(String model) {
         return breaker(model).getState() != CircuitBreaker.State.CLOSED;
     }
 

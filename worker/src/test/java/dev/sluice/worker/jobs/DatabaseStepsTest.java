@@ -33,9 +33,9 @@ class DatabaseStepsTest {
 
     @Test
     void aConstraintViolationFailsAtOnceAsPermanent() {
-        DatabaseSteps steps = new DatabaseSteps(timer, Duration.ofMinutes(5), () -> false);
+        DatabaseSteps steps = new DatabaseSteps(timer, Duration.ofMinutes(5));
 
-        CompletableFuture<Object> step = steps.run(aJob(), () -> failing("23503"));
+        CompletableFuture<Object> step = steps.persistently(aJob(), () -> failing("23503"));
 
         assertThatThrownBy(() -> step.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOfSatisfying(DatabaseSteps.DatabaseStepFailed.class, failed -> {
@@ -47,9 +47,9 @@ class DatabaseStepsTest {
 
     @Test
     void aDataExceptionSuchAsNulInJsonbFailsAtOnceAsPermanent() {
-        DatabaseSteps steps = new DatabaseSteps(timer, Duration.ofMinutes(5), () -> false);
+        DatabaseSteps steps = new DatabaseSteps(timer, Duration.ofMinutes(5));
 
-        CompletableFuture<Object> step = steps.run(aJob(), () -> failing("22P05"));
+        CompletableFuture<Object> step = steps.persistently(aJob(), () -> failing("22P05"));
 
         assertThatThrownBy(() -> step.get(5, TimeUnit.SECONDS)).cause()
                 .isInstanceOfSatisfying(DatabaseSteps.DatabaseStepFailed.class,
@@ -59,9 +59,9 @@ class DatabaseStepsTest {
 
     @Test
     void aTransientFailureIsRetriedUntilItWorks() throws Exception {
-        DatabaseSteps steps = new DatabaseSteps(timer, Duration.ofMinutes(5), () -> false);
+        DatabaseSteps steps = new DatabaseSteps(timer, Duration.ofMinutes(5));
 
-        CompletableFuture<String> step = steps.run(aJob(),
+        CompletableFuture<String> step = steps.persistently(aJob(),
                 () -> tries.get() == 0 ? failing("08006") : CompletableFuture.completedFuture("stored " + tries.incrementAndGet()));
 
         assertThat(step.get(5, TimeUnit.SECONDS)).isEqualTo("stored 2");
@@ -70,9 +70,9 @@ class DatabaseStepsTest {
     @Test
     void aTransientFailureGivesUpOnceTheLimitHasPassed() {
         long[] now = {0};
-        DatabaseSteps steps = new DatabaseSteps(timer, Duration.ofSeconds(10), () -> false, () -> now[0]);
+        DatabaseSteps steps = new DatabaseSteps(timer, Duration.ofSeconds(10), () -> now[0]);
 
-        CompletableFuture<Object> step = steps.run(aJob(), () -> {
+        CompletableFuture<Object> step = steps.persistently(aJob(), () -> {
             now[0] += Duration.ofSeconds(4).toNanos();
             return failing("08006");
         });
@@ -81,6 +81,33 @@ class DatabaseStepsTest {
                 .isInstanceOfSatisfying(DatabaseSteps.DatabaseStepFailed.class,
                         failed -> assertThat(failed.permanent()).isFalse());
         assertThat(tries.get()).isBetween(2, 3);
+    }
+
+    @Test
+    void whileStoppingAFailingStepIsNotTriedAgainAndKeepsItsOwnFailure() {
+        DatabaseSteps steps = new DatabaseSteps(timer, Duration.ofMinutes(5));
+        steps.stop();
+
+        CompletableFuture<Object> step = steps.persistently(aJob(), () -> failing("08006"));
+
+        assertThatThrownBy(() -> step.get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(UnableToExecuteStatementException.class);
+        assertThat(tries).hasValue(1);
+    }
+
+    @Test
+    void aStepThatThrowsInsteadOfFailingItsFutureIsRetriedLikeOne() throws Exception {
+        DatabaseSteps steps = new DatabaseSteps(timer, Duration.ofMinutes(5));
+
+        CompletableFuture<String> step = steps.persistently(aJob(), () -> {
+            if (tries.incrementAndGet() == 1) {
+                throw jdbiFailure("57P01");
+            }
+            return CompletableFuture.completedFuture("stored");
+        });
+
+        assertThat(step.get(5, TimeUnit.SECONDS)).isEqualTo("stored");
+        assertThat(tries).hasValue(2);
     }
 
     @Test

@@ -152,6 +152,54 @@ class OutcomeClassifierTest {
     }
 
     @Test
+    void aModelNoTargetServesFailsWithoutBeingSent() {
+        Outcome outcome = classifier.notServed("gpt-9");
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Fail.class, fail -> {
+            assertThat(fail.status()).isZero();
+            assertThat(fail.code()).isEqualTo("model_not_configured");
+            assertThat(fail.message()).contains("'gpt-9'").contains("it was not sent");
+        });
+    }
+
+    @Test
+    void anUnservedModelNameIsShownCutAt256Characters() {
+        Outcome outcome = classifier.notServed("m".repeat(1_000));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Fail.class,
+                fail -> assertThat(fail.message()).contains("m".repeat(256) + "…'").doesNotContain("m".repeat(257)));
+    }
+
+    @Test
+    void aJobOverTheWholeTokenLimitFailsWithoutBeingSent() {
+        Outcome outcome = classifier.tooLarge("gpt-4o-mini", 9_000, 1_000, 8_000);
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Fail.class, fail -> {
+            assertThat(fail.status()).isZero();
+            assertThat(fail.code()).isEqualTo("request_too_large");
+            assertThat(fail.message()).contains("about 10000 tokens (9000 prompt + 1000 max output)")
+                    .contains("8000 tokens per minute for gpt-4o-mini").contains("It was not sent upstream");
+        });
+    }
+
+    @Test
+    void aJobWithheldBecauseItsCircuitOpenedIsRetriedAsCircuitOpen() {
+        Outcome outcome = classifier.withheld("gpt-4o-mini");
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Retry.class, retry -> {
+            assertThat(retry.code()).isEqualTo("circuit_open");
+            assertThat(retry.message()).contains("the circuit for gpt-4o-mini opened");
+            assertThat(retry.upstreamError()).isNull();
+        });
+    }
+
+    @Test
+    void anInternalErrorIsRetriedWithAMessageThatShowsNoInternals() {
+        assertThat(classifier.internalError()).isEqualTo(new Outcome.Retry("internal_error",
+                "an internal error in the worker ended this attempt", null));
+    }
+
+    @Test
     void readsGoDurationsAsOpenAiSendsThem() {
         assertThat(OutcomeClassifier.goDuration("20ms")).hasValue(Duration.ofMillis(20));
         assertThat(OutcomeClassifier.goDuration("9.816s")).hasValue(Duration.ofMillis(9816));

@@ -26,19 +26,19 @@ class UpstreamCircuitsMaySendTest {
 
     @Test
     void aCallAdmittedWhileClosedMaySendWhileTheCircuitStaysClosed() {
-        UpstreamCircuits.Admission admission = circuits.admit(MODEL).join();
+        CircuitPermit permit = circuits.admit(MODEL).join();
 
-        assertThat(admission.trial()).isFalse();
-        assertThat(circuits.maySend(admission)).isTrue();
+        assertThat(permit.isTrial()).isFalse();
+        assertThat(circuits.maySend(permit)).isTrue();
     }
 
     @Test
     void aCallAdmittedBeforeTheCircuitOpenedIsNoLongerSent() {
-        UpstreamCircuits.Admission waitingForItsBudget = circuits.admit(MODEL).join();
+        CircuitPermit waitingForItsBudget = circuits.admit(MODEL).join();
 
         openTheCircuit();
 
-        assertThat(circuits.isOpen(MODEL)).isTrue();
+        assertThat(circuits.isHoldingCalls(MODEL)).isTrue();
         assertThat(circuits.maySend(waitingForItsBudget)).isFalse();
     }
 
@@ -46,9 +46,9 @@ class UpstreamCircuitsMaySendTest {
     void theTrialCallAfterTheOpenWaitIsSent() {
         openTheCircuit();
 
-        UpstreamCircuits.Admission trial = circuits.admit(MODEL).join();
+        CircuitPermit trial = circuits.admit(MODEL).join();
 
-        assertThat(trial.trial()).isTrue();
+        assertThat(trial.isTrial()).isTrue();
         assertThat(circuits.maySend(trial)).isTrue();
     }
 

@@ -36,24 +36,24 @@ class UpstreamCircuitsTest {
         for (int i = 0; i < 4; i++) {
             circuits.record(circuits.admit("gpt-4o").join(), FAILED);
         }
-        assertThat(circuits.isOpen("gpt-4o")).isTrue();
+        assertThat(circuits.isHoldingCalls("gpt-4o")).isTrue();
 
-        CompletableFuture<UpstreamCircuits.Admission> first = circuits.admit("gpt-4o");
-        CompletableFuture<UpstreamCircuits.Admission> second = circuits.admit("gpt-4o");
+        CompletableFuture<CircuitPermit> first = circuits.admit("gpt-4o");
+        CompletableFuture<CircuitPermit> second = circuits.admit("gpt-4o");
         assertThat(first).isNotDone();
         assertThat(second).isNotDone();
 
         // after the open wait exactly one of them is let through as the trial
         await().atMost(Duration.ofSeconds(5)).until(() -> first.isDone() || second.isDone());
-        CompletableFuture<UpstreamCircuits.Admission> trial = first.isDone() ? first : second;
-        CompletableFuture<UpstreamCircuits.Admission> other = trial == first ? second : first;
+        CompletableFuture<CircuitPermit> trial = first.isDone() ? first : second;
+        CompletableFuture<CircuitPermit> other = trial == first ? second : first;
         assertThat(other).isNotDone();
 
         circuits.record(trial.join(), ANSWERED);
 
         await().atMost(Duration.ofSeconds(5)).until(other::isDone);
-        assertThat(circuits.isOpen("gpt-4o")).isFalse();
-        assertThat(other.join().fallback()).isFalse();
+        assertThat(circuits.isHoldingCalls("gpt-4o")).isFalse();
+        assertThat(other.join().isFallback()).isFalse();
     }
 
     @Test
@@ -62,7 +62,7 @@ class UpstreamCircuitsTest {
         for (int i = 0; i < 4; i++) {
             circuits.record(circuits.admit("gpt-4o").join(), FAILED);
         }
-        UpstreamCircuits.Admission trial = circuits.admit("gpt-4o").orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+        CircuitPermit trial = circuits.admit("gpt-4o").orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
         circuits.record(trial, FAILED);
 
         assertThat(circuits.states()).containsEntry("gpt-4o", "open");
@@ -75,12 +75,12 @@ class UpstreamCircuitsTest {
             circuits.record(circuits.admit("gpt-4o").join(), FAILED);
         }
 
-        UpstreamCircuits.Admission admission = circuits.admit("gpt-4o").join();
+        CircuitPermit permit = circuits.admit("gpt-4o").join();
 
-        assertThat(admission.fallback()).isTrue();
-        assertThat(admission.model()).isEqualTo("gpt-4o-mini");
-        circuits.record(admission, ANSWERED);
-        assertThat(circuits.isOpen("gpt-4o-mini")).isFalse();
+        assertThat(permit.isFallback()).isTrue();
+        assertThat(permit.model()).isEqualTo("gpt-4o-mini");
+        circuits.record(permit, ANSWERED);
+        assertThat(circuits.isHoldingCalls("gpt-4o-mini")).isFalse();
     }
 
     @Test
@@ -89,15 +89,45 @@ class UpstreamCircuitsTest {
         for (int i = 0; i < 4; i++) {
             circuits.record(circuits.admit("gpt-4o").join(), FAILED);
         }
-        UpstreamCircuits.Admission trial = circuits.admit("gpt-4o").orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
-        CompletableFuture<UpstreamCircuits.Admission> next = circuits.admit("gpt-4o");
+        CircuitPermit trial = circuits.admit("gpt-4o").orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+        CompletableFuture<CircuitPermit> next = circuits.admit("gpt-4o");
         assertThat(next).isNotDone();
 
-        circuits.release(trial); // e.g. the job turned out to be cancelled: no call was made
+        trial.release(); // e.g. the job turned out to be cancelled: no call was made
 
-        UpstreamCircuits.Admission nextTrial = next.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+        CircuitPermit nextTrial = next.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
         assertThat(nextTrial.model()).isEqualTo("gpt-4o");
         assertThat(circuits.admittedCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aPermitIsSettledOnceWhateverReleasesItAfterwards() {
+        UpstreamCircuits circuits = circuits("");
+        CircuitPermit recorded = circuits.admit("gpt-4o").join();
+        CircuitPermit released = circuits.admit("gpt-4o").join();
+        assertThat(circuits.admittedCalls()).isEqualTo(2);
+
+        circuits.record(recorded, ANSWERED);
+        recorded.release();
+        released.release();
+        released.release();
+        circuits.record(released, FAILED);
+
+        assertThat(circuits.admittedCalls()).isZero();
+        assertThat(circuits.isHoldingCalls("gpt-4o")).isFalse();
+    }
+
+    @Test
+    void anUnservedModelsPermitTouchesNoCircuit() {
+        UpstreamCircuits circuits = circuits("");
+        CircuitPermit permit = CircuitPermit.unserved("gpt-9");
+
+        permit.release();
+
+        assertThat(permit.isServed()).isFalse();
+        assertThat(permit.maySend()).isFalse();
+        assertThat(circuits.admittedCalls()).isZero();
+        assertThat(circuits.states()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,122 @@
+package dev.sluice.worker.budget;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class BudgetGateTest {
+
+    private static final BudgetKey KEY = new BudgetKey("primary", "gpt-4o-mini");
+    private static final double BULK_RESERVE = 0.1;
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final FakeBudget budget = new FakeBudget();
+    private final BudgetGate gate = new BudgetGate(budget, new RateLimitProperties(0, 0, null, 256, BULK_RESERVE,
+            Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofMinutes(5)), timer, Runnable::run,
+            new SimpleMeterRegistry());
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aLaneAsksForInteractiveJobsFirstThenBatchTenantsInTurn() {
+        CompletableFuture<Admission> first = gate.admit(bulk("tenant-a", 1));
+        Ask firstAsk = budget.nextAsk();
+        CompletableFuture<Admission> secondOfTenantA = gate.admit(bulk("tenant-a", 2));
+        CompletableFuture<Admission> tenantB = gate.admit(bulk("tenant-b", 3));
+        CompletableFuture<Admission> interactive = gate.admit(interactive(4));
+
+        firstAsk.admit(1);
+        Ask secondAsk = budget.nextAsk();
+
+        assertThat(first).isCompletedWithValue(new Admission.Granted());
+        // interactive first, then the tenant that was not just served, then the one that was
+        assertThat(secondAsk.tokens()).containsExactly(4L, 3L, 2L);
+        assertThat(secondAsk.reserves()).containsExactly(0.0, BULK_RESERVE, BULK_RESERVE);
+        secondAsk.admit(1);
+        assertThat(interactive).isCompletedWithValue(new Admission.Granted());
+        assertThat(tenantB).isNotDone();
+        assertThat(secondOfTenantA).isNotDone();
+    }
+
+    @Test
+    void aJobLargerThanTheWholeLimitIsToldSoAndTheRestOfTheLineWaits() {
+        CompletableFuture<Admission> tooLarge = gate.admit(interactive(1_000_000));
+        Ask ask = budget.nextAsk();
+        CompletableFuture<Admission> next = gate.admit(interactive(10));
+
+        ask.complete(new UpstreamBudget.LineAdmission(0, Duration.ZERO, 30_000));
+
+        assertThat(tooLarge).isCompletedWithValue(new Admission.TooLarge(30_000));
+        assertThat(budget.nextAsk().tokens()).containsExactly(10L);
+        assertThat(next).isNotDone();
+    }
+
+    private static BudgetGate.Ticket bulk(String tenant, long tokens) {
+        return new BudgetGate.Ticket(KEY, tenant, true, tokens);
+    }
+
+    private static BudgetGate.Ticket interactive(long tokens) {
+        return new BudgetGate.Ticket(KEY, "tenant-i", false, tokens);
+    }
+
+    /** One call of the lane to the budget: the line it asked for, answered by the test. */
+    private record Ask(List<UpstreamBudget.Claim> claims, CompletableFuture<UpstreamBudget.LineAdmission> answer) {
+        List<Long> tokens() {
+            return claims.stream().map(UpstreamBudget.Claim::tokens).toList();
+        }
+
+        List<Double> reserves() {
+            return claims.stream().map(UpstreamBudget.Claim::reserve).toList();
+        }
+
+        void admit(int jobs) {
+            complete(new UpstreamBudget.LineAdmission(jobs, Duration.ZERO, 0));
+        }
+
+        void complete(UpstreamBudget.LineAdmission admission) {
+            answer.complete(admission);
+        }
+    }
+
+    /** The shared budget without Redis: each line the lane asks for waits until the test answers it. */
+    private static final class FakeBudget extends UpstreamBudget {
+        private final LinkedBlockingQueue<Ask> asks = new LinkedBlockingQueue<>();
+
+        FakeBudget() {
+            super(noRedis(), key -> new RateLimitProperties.ModelLimits(0, 0));
+        }
+
+        @Override
+        public CompletableFuture<LineAdmission> acquireLine(BudgetKey key, List<Claim> claims) {
+            Ask ask = new Ask(List.copyOf(claims), new CompletableFuture<>());
+            asks.add(ask);
+            return ask.answer();
+        }
+
+        Ask nextAsk() {
+            await().atMost(Duration.ofSeconds(5)).until(() -> !asks.isEmpty());
+            return asks.poll();
+        }
+
+        /** A RedissonClient that is never used: acquireLine is the only budget call a lane makes. */
+        private static RedissonClient noRedis() {
+            return (RedissonClient) Proxy.newProxyInstance(RedissonClient.class.getClassLoader(),
+                    new Class<?>[]{RedissonClient.class}, (proxy, method, arguments) -> null);
+        }
+    }
+}
