@@ -6,6 +6,7 @@ import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobLease;
 import dev.sluice.common.jobs.JobStart;
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.JobTransitions;
 import dev.sluice.common.jobs.NewJobRow;
@@ -60,7 +61,7 @@ class JobTransitionsIT {
                 List.of(queued, cancelled, pastDeadline, missing), LEASE));
 
         assertThat(started).containsOnlyKeys(queued, pastDeadline);
-        assertThat(started.get(queued)).isEqualTo(new JobStart("running", 1, 0));
+        assertThat(started.get(queued)).isEqualTo(new JobStart(JobStatus.RUNNING, 1, 0));
         assertThat(started.get(pastDeadline).expired()).isTrue();
         assertThat(status(queued)).isEqualTo("running");
         assertThat(status(cancelled)).isEqualTo("cancelled");
@@ -134,7 +135,7 @@ class JobTransitionsIT {
 
         JobStart takenOver = jdbi.withHandle(h -> transitions.markRunning(h, job, OTHER_WORKER)).orElseThrow();
 
-        assertThat(takenOver).isEqualTo(new JobStart("running", 2, 0));
+        assertThat(takenOver).isEqualTo(new JobStart(JobStatus.RUNNING, 2, 0));
         assertThat(leaseOwner(job)).isEqualTo(OTHER_WORKER.owner());
     }
 

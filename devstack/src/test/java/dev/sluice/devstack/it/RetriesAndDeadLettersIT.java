@@ -2,6 +2,7 @@ package dev.sluice.devstack.it;
 
 import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobId;
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
 import dev.sluice.common.json.SluiceJson;
@@ -172,8 +173,8 @@ class RetriesAndDeadLettersIT {
                 .process(job).get(30, TimeUnit.SECONDS);
 
         assertThat(disposition).isEqualTo(Disposition.DONE);
-        java.util.Optional<String> status = jdbi.withExtension(JobDao.class, jobs -> jobs.findStatus(job.jobId().value()));
-        assertThat(status).hasValue("expired");
+        java.util.Optional<JobStatus> status = jdbi.withExtension(JobDao.class, jobs -> jobs.findStatus(job.jobId().value()));
+        assertThat(status).hasValue(JobStatus.EXPIRED);
         assertThat(simulator.stats().chatRequests()).isEqualTo(callsBefore);
     }
 
@@ -190,8 +191,8 @@ class RetriesAndDeadLettersIT {
                 .process(job, () -> false).get(30, TimeUnit.SECONDS);
 
         assertThat(disposition).isEqualTo(Disposition.DONE);
-        java.util.Optional<String> status = jdbi.withExtension(JobDao.class, jobs -> jobs.findStatus(job.jobId().value()));
-        assertThat(status).as("left queued for the partition's new owner").hasValue("queued");
+        java.util.Optional<JobStatus> status = jdbi.withExtension(JobDao.class, jobs -> jobs.findStatus(job.jobId().value()));
+        assertThat(status).as("left queued for the partition's new owner").hasValue(JobStatus.QUEUED);
         assertThat(simulator.stats().chatRequests()).isEqualTo(callsBefore);
     }
 
