@@ -1,5 +1,6 @@
 package dev.sluice.devstack.it;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.common.jobs.JobDao;
@@ -10,8 +11,6 @@ import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.JobTransitions;
 import dev.sluice.common.jobs.NewJobRow;
-import dev.sluice.common.json.SluiceJson;
-import dev.sluice.common.tenants.TenantId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,7 +21,6 @@ import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The grouped writes against PostgreSQL: one statement for many jobs must treat each job exactly as a single update
@@ -215,10 +213,8 @@ class JobTransitionsIT {
     }
 
     private UUID insert(Instant deadline) {
-        ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("transition"));
-        JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),
-                null, null, null, request, Map.of(), null, Instant.now(), null,
-                deadline == null ? Instant.now().plus(1, ChronoUnit.HOURS) : deadline);
+        JobSubmitted job = aJob().withTenant(tenant).withRequest(SluiceClient.chatJob("transition"))
+                .withDeadline(deadline == null ? Instant.now().plus(1, ChronoUnit.HOURS) : deadline).build();
         jdbi.useHandle(h -> h.attach(JobDao.class).insertQueued(List.of(NewJobRow.of(job))));
         return job.jobId().value();
     }

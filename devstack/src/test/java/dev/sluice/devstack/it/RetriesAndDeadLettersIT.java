@@ -5,8 +5,6 @@ import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
-import dev.sluice.common.json.SluiceJson;
-import dev.sluice.common.tenants.TenantId;
 import dev.sluice.worker.jobs.Disposition;
 import dev.sluice.worker.jobs.JobProcessor;
 import dev.sluice.devstack.it.SluiceClient.Reply;
@@ -16,17 +14,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -163,9 +160,8 @@ class RetriesAndDeadLettersIT {
     @Test
     void aJobWhoseDeadlinePassedInTheQueueIsNeverSent() throws Exception {
         UUID tenant = jdbi.withHandle(handle -> handle.createQuery("select id from tenants limit 1").mapTo(UUID.class).one());
-        JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),
-                null, null, null, (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("late " + UUID.randomUUID())),
-                Map.of(), null, Instant.now().minusSeconds(60), null, Instant.now().minusSeconds(1));
+        JobSubmitted job = aJob().withTenant(tenant).withRequest(SluiceClient.chatJob("late " + UUID.randomUUID()))
+                .submittedAt(Instant.now().minusSeconds(60)).withDeadline(Instant.now().minusSeconds(1)).build();
         jdbi.useExtension(JobDao.class, jobs -> jobs.insertQueued(List.of(NewJobRow.of(job))));
         long callsBefore = simulator.stats().chatRequests();
 
@@ -181,9 +177,8 @@ class RetriesAndDeadLettersIT {
     @Test
     void aJobWhosePartitionMovedToAnotherWorkerIsLeftToIt() throws Exception {
         UUID tenant = jdbi.withHandle(handle -> handle.createQuery("select id from tenants limit 1").mapTo(UUID.class).one());
-        JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),
-                null, null, null, (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("moved " + UUID.randomUUID())),
-                Map.of(), null, Instant.now(), null, Instant.now().plusSeconds(3600));
+        JobSubmitted job = aJob().withTenant(tenant).withRequest(SluiceClient.chatJob("moved " + UUID.randomUUID()))
+                .withDeadline(Instant.now().plusSeconds(3600)).build();
         jdbi.useExtension(JobDao.class, jobs -> jobs.insertQueued(List.of(NewJobRow.of(job))));
         long callsBefore = simulator.stats().chatRequests();
 

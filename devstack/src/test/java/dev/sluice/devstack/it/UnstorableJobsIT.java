@@ -1,12 +1,11 @@
 package dev.sluice.devstack.it;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.common.batches.BatchId;
-import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
-import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.messaging.Headers;
 import dev.sluice.common.messaging.JobSubmittedSerde;
 import dev.sluice.common.messaging.Topics;
@@ -15,7 +14,6 @@ import dev.sluice.devstack.simulator.ModelQuirk;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,7 +26,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What PostgreSQL can never store must not wedge a job, its slot or its partition: an answer with U+0000 is stored
@@ -61,10 +58,8 @@ class UnstorableJobsIT {
     @Test
     void aRecordWhoseRowCannotBeCreatedIsDeadLetteredAtOnceWhileAnotherTenantsJobCompletes() throws Exception {
         SluiceClient.Tenant tenant = client.newTenant("orphan-batch");
-        ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("my batch never committed"));
-        JobSubmitted orphan = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(),
-                TenantId.fromWire(tenant.id()), BatchId.newId(), 0, null, request, Map.of(), null, Instant.now(), null,
-                null);
+        JobSubmitted orphan = aJob().withTenant(TenantId.fromWire(tenant.id())).inBatch(BatchId.newId(), 0)
+                .withRequest(SluiceClient.chatJob("my batch never committed")).build();
         String bootstrap = TestStack.get().bootstrapServers();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
                 new ByteArraySerializer(), new ByteArraySerializer())) {

@@ -1,17 +1,15 @@
 package dev.sluice.worker.cache;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.tenants.TenantId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 import dev.sluice.worker.testing.RedisClients;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /** The cache against the real Redis; two clients stand for two worker processes. */
 class ResponseCacheIT {
@@ -137,10 +134,7 @@ class ResponseCacheIT {
     }
 
     private static JobSubmitted job(TenantId tenant, String prompt, Boolean cache) {
-        ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree("{\"model\":\"gpt-4o-mini\",\"messages\":"
-                + "[{\"role\":\"user\",\"content\":" + SluiceJson.mapper().writeValueAsString(prompt) + "}]}");
-        return new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), tenant, null, null, null, request,
-                Map.of(), null, Instant.now(), cache, null);
+        return aJob().withTenant(tenant).withPrompt(prompt).withCache(cache).build();
     }
 
     private static JsonNode response(String id) {
