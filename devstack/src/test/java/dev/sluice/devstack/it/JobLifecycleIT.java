@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
-import java.util.Set;
 
+import static dev.sluice.common.jobs.JobStatus.CANCELLED;
+import static dev.sluice.common.jobs.JobStatus.FAILED;
+import static dev.sluice.common.jobs.JobStatus.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -148,11 +150,6 @@ class JobLifecycleIT {
     }
 
     static JsonNode awaitTerminal(SluiceClient client, String key, String id) {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last[0] = client.get("/v1/jobs/" + id, key).json();
-            return Set.of("succeeded", "failed", "cancelled").contains(last[0].get("status").stringValue());
-        });
-        return last[0];
+        return client.awaitJob(id, key).atMost(Duration.ofSeconds(60)).until(SUCCEEDED, FAILED, CANCELLED);
     }
 }

@@ -56,7 +56,7 @@ class RetriesAndDeadLettersIT {
         String model = downModel();
         String id = submit(model, "always a 503 " + UUID.randomUUID());
 
-        JsonNode failed = awaitStatus(id, "failed");
+        JsonNode failed = awaitStatus(id, JobStatus.FAILED);
         assertThat(failed.get("failed_attempts").intValue()).isEqualTo(5);
         assertThat(failed.get("error").get("code").stringValue()).isEqualTo("server_is_overloaded");
         assertThat(failed.get("error").get("message").stringValue()).contains("gave up after 5 failed attempts");
@@ -79,7 +79,7 @@ class RetriesAndDeadLettersIT {
         assertThat(replay.status()).isEqualTo(200);
         assertThat(replay.json().get("replayed").intValue()).isEqualTo(1);
 
-        JsonNode succeeded = awaitStatus(id, "succeeded");
+        JsonNode succeeded = awaitStatus(id, JobStatus.SUCCEEDED);
         assertThat(succeeded.get("id").stringValue()).isEqualTo(id);
         assertThat(succeeded.get("history")).hasSize(6);
         assertThat(succeeded.get("history").get(5).has("replayed_at")).isTrue();
@@ -103,7 +103,7 @@ class RetriesAndDeadLettersIT {
             behind.add(submit("behind the waiting job " + i + " " + UUID.randomUUID()));
         }
         for (String other : behind) {
-            awaitStatus(other, "succeeded");
+            awaitStatus(other, JobStatus.SUCCEEDED);
         }
         JsonNode waiting = client.get("/v1/jobs/" + slow, key).json();
         assertThat(waiting.get("status").stringValue()).isEqualTo("waiting");
@@ -111,7 +111,7 @@ class RetriesAndDeadLettersIT {
 
         jdbi.withHandle(handle -> handle.createUpdate("update jobs set next_attempt_at = now() where id = :id")
                 .bind("id", uuid(slow)).execute());
-        JsonNode done = awaitStatus(slow, "succeeded");
+        JsonNode done = awaitStatus(slow, JobStatus.SUCCEEDED);
         assertThat(done.get("failed_attempts").intValue()).isEqualTo(1);
         assertThat(done.get("history")).hasSize(1);
     }
@@ -131,7 +131,7 @@ class RetriesAndDeadLettersIT {
         jdbi.withHandle(handle -> handle.createUpdate("update jobs set next_attempt_at = now() where id = :id")
                 .bind("id", uuid(id)).execute());
         String later = submit("after the cancel " + UUID.randomUUID());
-        awaitStatus(later, "succeeded");
+        awaitStatus(later, JobStatus.SUCCEEDED);
         assertThat(status(id)).isEqualTo("cancelled");
         Reply twice = client.delete("/v1/jobs/" + id, key);
         assertThat(twice.status()).isEqualTo(409);
@@ -150,7 +150,7 @@ class RetriesAndDeadLettersIT {
                 "update jobs set next_attempt_at = now() + interval '3 seconds' where id = :id and status = 'waiting'")
                 .bind("id", uuid(id)).execute());
 
-        JsonNode expired = awaitStatus(id, "expired");
+        JsonNode expired = awaitStatus(id, JobStatus.EXPIRED);
 
         assertThat(expired.get("error").get("code").stringValue()).isEqualTo("expired");
         assertThat(expired.get("error").get("last_error").get("code").stringValue()).isEqualTo("server_is_overloaded");
@@ -268,9 +268,8 @@ class RetriesAndDeadLettersIT {
         return accepted.json().get("id").stringValue();
     }
 
-    private JsonNode awaitStatus(String id, String status) {
-        return await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> client.get("/v1/jobs/" + id, key).json(),
-                job -> job.get("status").stringValue().equals(status));
+    private JsonNode awaitStatus(String id, JobStatus status) {
+        return client.awaitJob(id, key).atMost(Duration.ofSeconds(60)).until(status);
     }
 
     private String status(String id) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.common.batches.BatchId;
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.messaging.Headers;
 import dev.sluice.common.messaging.JobSubmittedSerde;
@@ -48,11 +49,11 @@ class UnstorableJobsIT {
         String key = client.newTenantKey("nul-answer");
 
         String nulJob = submit(key, SluiceClient.chatJob("answer with a nul").replace("\"gpt-4o-mini\"", "\"" + model + "\""));
-        JsonNode stored = awaitStatus(key, nulJob, "succeeded");
+        JsonNode stored = awaitSucceeded(key, nulJob);
         String nextJob = submit(key, SluiceClient.chatJob("and the next one"));
 
         assertThat(stored.path("result").path("content").stringValue()).startsWith("a\uFFFDb ").doesNotContain("\u0000");
-        awaitStatus(key, nextJob, "succeeded");
+        awaitSucceeded(key, nextJob);
     }
 
     @Test
@@ -73,7 +74,7 @@ class UnstorableJobsIT {
         String otherKey = client.newTenantKey("other-tenant");
         String otherJob = submit(otherKey, SluiceClient.chatJob("not held up by the orphan"));
 
-        awaitStatus(otherKey, otherJob, "succeeded");
+        awaitSucceeded(otherKey, otherJob);
         ConsumerRecord<byte[], byte[]> letter = awaitDeadLetter(bootstrap, orphan.jobId().toString());
         String reason = header(letter, Headers.DEAD_LETTER_REASON);
         assertThat(reason).contains("cannot be created").contains("23503");
@@ -86,13 +87,8 @@ class UnstorableJobsIT {
         return accepted.json().get("id").stringValue();
     }
 
-    private JsonNode awaitStatus(String key, String id, String status) {
-        AtomicReference<JsonNode> job = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            job.set(client.get("/v1/jobs/" + id, key).json());
-            return job.get().path("status").stringValue().equals(status);
-        });
-        return job.get();
+    private JsonNode awaitSucceeded(String key, String id) {
+        return client.awaitJob(id, key).atMost(Duration.ofSeconds(30)).until(JobStatus.SUCCEEDED);
     }
 
     private static ConsumerRecord<byte[], byte[]> awaitDeadLetter(String bootstrap, String jobId) {
