@@ -92,10 +92,6 @@ class RateLimitIT {
         return client.get("/v1/batches/" + batchId + "?limit=1", key).json().get("counts");
     }
 
-    private String status(String jobId) {
-        return client.get("/v1/jobs/" + jobId, key).json().get("status").stringValue();
-    }
-
     @Test
     void aJobRateLimitedPastItsDeadlineEndsExpiredInsteadOfLooping() {
         String model = "always-limited-" + java.util.UUID.randomUUID().toString().substring(0, 8);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.tenants.TenantId;
+import dev.sluice.common.testing.RedisExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
-import dev.sluice.worker.testing.RedisClients;
 import tools.jackson.databind.JsonNode;
 
 /** The cache against the real Redis; two clients stand for two worker processes. */
@@ -27,21 +28,21 @@ class ResponseCacheIT {
 
     private static final CacheProperties ON = new CacheProperties(true, Duration.ofMinutes(5), false,
             Duration.ofSeconds(30));
+    @RegisterExtension
+    static final RedisExtension redis = new RedisExtension();
     private static RedissonClient firstWorker;
     private static RedissonClient secondWorker;
     private static ScheduledExecutorService timer;
 
     @BeforeAll
     static void connect() {
-        firstWorker = RedisClients.connect(RedisClients.LOCAL);
-        secondWorker = RedisClients.connect(RedisClients.LOCAL);
+        firstWorker = redis.firstWorker();
+        secondWorker = redis.secondWorker();
         timer = Executors.newScheduledThreadPool(2);
     }
 
     @AfterAll
     static void disconnect() {
-        firstWorker.shutdown();
-        secondWorker.shutdown();
         timer.shutdownNow();
     }
 
@@ -114,7 +115,7 @@ class ResponseCacheIT {
 
     @Test
     void withRedisUnreachableEveryJobGoesUpstream() throws Exception {
-        RedissonClient unreachable = RedisClients.connect(RedisClients.UNREACHABLE);
+        RedissonClient unreachable = RedisExtension.connect(RedisExtension.UNREACHABLE);
         try {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             ResponseCache cache = new ResponseCache(unreachable, ON, timer, meters);
