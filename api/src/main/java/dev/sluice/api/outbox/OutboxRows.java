@@ -67,7 +67,8 @@ public final class OutboxRows {
     List<BatchJob> findBatchPage(Handle handle, UUID batchId, int fromIndex, int limit) {
         return handle.createQuery(findBatchPage).bind("batchId", batchId).bind("fromIndex", fromIndex)
                 .bind("limit", limit)
-                .map((row, context) -> new BatchJob(STORED_JOB.map(row, context), JobStatus.fromWire(row.getString("status"))))
+                .map((row, context) -> new BatchJob(STORED_JOB.map(row, context),
+                        JobStatus.fromWire(row.getString("status"))))
                 .list();
     }
 

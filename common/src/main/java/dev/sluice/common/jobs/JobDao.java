@@ -1,6 +1,5 @@
 package dev.sluice.common.jobs;
 
-import org.jdbi.v3.sqlobject.config.RegisterArgumentFactory;
 import org.jdbi.v3.sqlobject.config.RegisterColumnMapper;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -19,8 +18,7 @@ import java.util.UUID;
  * got there first; the caller decides what that means. The worker's per-job updates (running, result, retry) are
  * in {@link JobTransitions}, bound by hand because they run twice per job.
  */
-@RegisterColumnMapper(JobStatusColumn.Mapper.class)
-@RegisterArgumentFactory(JobStatusColumn.Arguments.class)
+@RegisterColumnMapper(JobStatusColumn.class)
 @RegisterConstructorMapper(JobRecord.class)
 @RegisterConstructorMapper(StatusCount.class)
 @RegisterConstructorMapper(StoredJob.class)

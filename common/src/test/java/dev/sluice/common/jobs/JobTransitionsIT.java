@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -191,6 +192,18 @@ class JobTransitionsIT {
         assertThat(List.of(status(failed), status(retried), status(requeued)))
                 .containsExactly("failed", "waiting", "queued");
         assertThat(List.of(failed, retried, requeued)).allSatisfy(job -> assertThat(leaseOwner(job)).isNull());
+    }
+
+    @Test
+    void theDaoReadsTheStatusColumnAsAJobStatus() {
+        UUID job = insert(null);
+        jdbi.useHandle(handle -> transitions.markRunning(handle, job, LEASE));
+
+        Optional<JobStatus> status = jdbi.withExtension(JobDao.class, jobs -> jobs.findStatus(job));
+        Optional<JobRecord> record = jdbi.withExtension(JobDao.class, jobs -> jobs.findForTenant(job, tenant));
+
+        assertThat(status).hasValue(JobStatus.RUNNING);
+        assertThat(record).map(JobRecord::status).hasValue(JobStatus.RUNNING);
     }
 
     private void expireLease(UUID job) {
