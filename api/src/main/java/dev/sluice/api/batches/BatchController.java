@@ -153,7 +153,7 @@ class BatchController {
         for (JobStatus status : JobStatus.values()) {
             byStatus.put(status.wireName(), 0L);
         }
-        counts.forEach(count -> byStatus.put(count.status(), count.count()));
+        counts.forEach(count -> byStatus.put(count.status().wireName(), count.count()));
         byStatus.put("total", (long) total);
         return byStatus;
     }

@@ -4,6 +4,7 @@ import dev.sluice.api.jobs.ApiProperties;
 import dev.sluice.api.jobs.Deadline;
 import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobId;
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.StoredJob;
 import dev.sluice.common.messaging.JobRecords;
@@ -51,7 +52,7 @@ class DeadLetterReplay {
             JobDao jobs = handle.attach(JobDao.class);
             Optional<StoredJob> again = jobs.replayFailed(id.get().value(), Deadline.DEFAULT_WINDOW.toMillis());
             if (again.isEmpty()) {
-                String status = jobs.findStatus(id.get().value()).orElse("unknown");
+                String status = jobs.findStatus(id.get().value()).map(JobStatus::wireName).orElse("unknown");
                 return new Replayed(jobId, false, "job is " + status + ", only a failed job is replayed");
             }
             JobSubmitted job = again.get().toSubmitted();

@@ -19,6 +19,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.MDC;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -102,7 +103,7 @@ class JobController {
         JobRecord job = find(id, tenant, response);
         return LongPoll.until(events, job.id(), waitFor,
                 () -> jdbi.withExtension(JobDao.class, dao -> dao.findForTenant(job.id(), tenant.value())).orElseThrow(),
-                now -> JobStatus.fromWire(now.status()).isTerminal(), longPollReads)
+                now -> now.status().isTerminal(), longPollReads)
                 .thenApply(JobView::of);
     }
 
@@ -110,12 +111,20 @@ class JobController {
     JobView cancel(@PathVariable String id, HttpServletRequest request, HttpServletResponse response) {
         TenantId tenant = AuthenticatedTenant.of(request);
         JobRecord job = find(id, tenant, response);
+        if (!job.status().canMoveTo(JobStatus.CANCELLED)) {
+            throw cannotCancel(id, job);
+        }
         int cancelled = jdbi.withExtension(JobDao.class, dao -> dao.cancel(job.id(), tenant.value()));
         JobRecord now = find(id, tenant, response);
         if (cancelled == 0) {
-            throw Problems.conflict("job " + id + " is " + now.status() + "; it has already ended and cannot be cancelled");
+            throw cannotCancel(id, now);
         }
         return JobView.of(now);
+    }
+
+    private static ErrorResponseException cannotCancel(String id, JobRecord job) {
+        return Problems.conflict("job " + id + " is " + job.status().wireName()
+                + "; it has already ended and cannot be cancelled");
     }
 
     private JobRecord find(String id, TenantId tenant, HttpServletResponse response) {

@@ -30,7 +30,7 @@ public record JobView(String id,
                       JsonNode history) {
 
     public static JobView of(JobRecord job) {
-        return new JobView(job.jobId().toString(), "job", job.status(), job.createdAt(), job.startedAt(),
+        return new JobView(job.jobId().toString(), "job", job.status().wireName(), job.createdAt(), job.startedAt(),
                 job.completedAt(), job.deadline(), job.nextAttemptAt(), job.attempts(), job.failedAttempts(),
                 parse(job.metadata()), job.customId(),
                 job.batchId() == null ? null : new BatchId(job.batchId()).toString(),

@@ -1,6 +1,7 @@
 package dev.sluice.api.outbox;
 
 import dev.sluice.api.jobs.ApiProperties;
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.StoredJob;
 import java.time.Duration;
@@ -184,7 +185,7 @@ public class OutboxPublisher implements SmartLifecycle {
         while (true) {
             int from = next;
             List<OutboxRows.BatchJob> page = jdbi.withHandle(handle -> rows.findBatchPage(handle, batchId, from, BATCH_PAGE));
-            List<JobSubmitted> queued = page.stream().filter(job -> "queued".equals(job.status()))
+            List<JobSubmitted> queued = page.stream().filter(job -> job.status() == JobStatus.QUEUED)
                     .map(job -> job.job().toSubmitted()).toList();
             RecordPublisher.Sent sent = publisher.send(queued);
             if (sent.incomplete()) {

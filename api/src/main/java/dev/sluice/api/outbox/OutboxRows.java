@@ -1,5 +1,6 @@
 package dev.sluice.api.outbox;
 
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.StoredJob;
 import java.time.Duration;
 import java.util.Collection;
@@ -20,7 +21,7 @@ public final class OutboxRows {
     }
 
     /** One job of a batch page with its status: only queued ones are published, the rest are skipped. */
-    record BatchJob(StoredJob job, String status) {
+    record BatchJob(StoredJob job, JobStatus status) {
     }
 
     private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
@@ -66,7 +67,8 @@ public final class OutboxRows {
     List<BatchJob> findBatchPage(Handle handle, UUID batchId, int fromIndex, int limit) {
         return handle.createQuery(findBatchPage).bind("batchId", batchId).bind("fromIndex", fromIndex)
                 .bind("limit", limit)
-                .map((row, context) -> new BatchJob(STORED_JOB.map(row, context), row.getString("status")))
+                .map((row, context) -> new BatchJob(STORED_JOB.map(row, context),
+                        JobStatus.fromWire(row.getString("status"))))
                 .list();
     }
 

@@ -1,7 +1,7 @@
 package dev.sluice.api.tenantlimits;
 
+import dev.sluice.api.tenants.TenantRegistry;
 import dev.sluice.common.tenants.TenantId;
-import dev.sluice.common.tenants.TenantRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

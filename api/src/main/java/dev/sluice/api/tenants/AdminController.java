@@ -2,9 +2,8 @@ package dev.sluice.api.tenants;
 
 import dev.sluice.api.problems.FieldProblem;
 import dev.sluice.api.problems.Problems;
+import dev.sluice.api.tenants.TenantRegistry.CreatedTenant;
 import dev.sluice.common.tenants.TenantId;
-import dev.sluice.common.tenants.TenantRegistry;
-import dev.sluice.common.tenants.TenantRegistry.CreatedTenant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;

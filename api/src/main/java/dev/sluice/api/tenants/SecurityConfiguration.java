@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sluice.api.tenantlimits.TenantLimitFilter;
 import dev.sluice.api.tenantlimits.TenantRequestLimiter;
 import dev.sluice.common.health.ReadinessAudience;
-import dev.sluice.common.tenants.TenantRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;

@@ -1,6 +1,5 @@
 package dev.sluice.api.tenants;
 
-import dev.sluice.common.tenants.TenantRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;

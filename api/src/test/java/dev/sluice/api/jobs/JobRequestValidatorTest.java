@@ -2,6 +2,8 @@ package dev.sluice.api.jobs;
 
 import dev.sluice.api.problems.FieldProblem;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -80,5 +82,30 @@ class JobRequestValidatorTest {
         var result = validate("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":false}");
 
         assertThat(result.isValid()).isTrue();
+    }
+
+    /** The field cases of the HTTP 400 for a single job (BadInputIT keeps a few of them end to end). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            a body that is not an object  | [1,2,3]                                                                                       | $: must be a JSON object
+            missing messages              | {"model": "gpt-4o-mini"}                                                                      | messages: is required
+            empty messages                | {"model": "gpt-4o-mini", "messages": []}                                                      | at least one message
+            an unknown role               | {"model":"gpt-4o-mini","messages":[{"role":"wizard","content":"hi"}]}                         | unknown role 'wizard'
+            max_tokens over the cap       | {"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"max_tokens":999999}       | max_tokens: must be at most
+            streaming                     | {"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":true}             | streaming is not supported
+            custom_id on a single job     | {"custom_id":"x","model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}           | only allowed on jobs inside a batch
+            """)
+    void refusesABadSingleJobAndSaysWhy(String name, String body, String problem) {
+        var result = validate(body);
+
+        assertThat(result.problems()).extracting(found -> found.field() + ": " + found.message())
+                .anySatisfy(text -> assertThat(text).contains(problem));
+    }
+
+    @Test
+    void namesEveryFieldOfTheWrongType() {
+        var result = validate("{\"model\": 5, \"messages\": \"hello\", \"temperature\": \"hot\"}");
+
+        assertThat(result.problems()).extracting(FieldProblem::field).contains("model", "messages", "temperature");
     }
 }

@@ -1,20 +1,17 @@
 package dev.sluice.api.jobs;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.api.problems.Problems;
-import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.json.SluiceJson;
-import dev.sluice.common.tenants.TenantId;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -121,8 +118,7 @@ class SubmitGroupCommitTest {
     }
 
     private static JobSubmitted job() {
-        return new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), TenantId.newId(), null, null, null,
-                SluiceJson.mapper().createObjectNode().put("model", "gpt-4o-mini"), Map.of(), null, Instant.now(), null, null);
+        return aJob().withRequest(SluiceJson.mapper().createObjectNode().put("model", "gpt-4o-mini")).build();
     }
 
     private final class RecordingIntake extends JobIntake {

@@ -1,5 +1,6 @@
 package dev.sluice.common.jobs;
 
+import org.jdbi.v3.sqlobject.config.RegisterColumnMapper;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
@@ -17,6 +18,7 @@ import java.util.UUID;
  * got there first; the caller decides what that means. The worker's per-job updates (running, result, retry) are
  * in {@link JobTransitions}, bound by hand because they run twice per job.
  */
+@RegisterColumnMapper(JobStatusColumn.class)
 @RegisterConstructorMapper(JobRecord.class)
 @RegisterConstructorMapper(StatusCount.class)
 @RegisterConstructorMapper(StoredJob.class)
@@ -55,7 +57,7 @@ public interface JobDao {
     Optional<JobRecord> findForTenant(@Bind("id") UUID id, @Bind("tenantId") UUID tenantId);
 
     @SqlQuery
-    Optional<String> findStatus(@Bind("id") UUID id);
+    Optional<JobStatus> findStatus(@Bind("id") UUID id);
 
     @SqlQuery
     List<StatusCount> countByStatusInBatch(@Bind("batchId") UUID batchId);

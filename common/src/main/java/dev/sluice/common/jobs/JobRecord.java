@@ -9,7 +9,7 @@ public record JobRecord(UUID id,
                         UUID batchId,
                         Integer batchIndex,
                         String customId,
-                        String status,
+                        JobStatus status,
                         String metadata,
                         int attempts,
                         int failedAttempts,
@@ -24,9 +24,5 @@ public record JobRecord(UUID id,
 
     public JobId jobId() {
         return new JobId(id);
-    }
-
-    public JobStatus jobStatus() {
-        return JobStatus.fromWire(status);
     }
 }

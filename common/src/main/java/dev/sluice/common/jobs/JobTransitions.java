@@ -4,6 +4,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.jdbi.v3.core.mapper.RowMapper;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,7 +29,7 @@ import java.util.stream.Collectors;
 public final class JobTransitions {
 
     private static final RowMapper<JobStart> JOB_START = (row, context) ->
-            new JobStart(row.getString("status"), row.getInt("attempts"), row.getInt("failed_attempts"));
+            new JobStart(status(row), row.getInt("attempts"), row.getInt("failed_attempts"));
 
     private final String insertIfAbsent = sql("insertIfAbsent");
     private final String markRunning = sql("markRunning");
@@ -63,7 +65,7 @@ public final class JobTransitions {
             handle.createQuery(findLeased)
                     .bind("ids", ids.stream().filter(id -> !started.containsKey(id)).toArray(UUID[]::new))
                     .map((row, context) -> Map.entry(row.getObject("id", UUID.class), new JobStart(
-                            row.getString("status"), row.getInt("attempts"), row.getInt("failed_attempts"),
+                            status(row), row.getInt("attempts"), row.getInt("failed_attempts"),
                             Duration.ofMillis(row.getLong("lease_left_millis")))))
                     .forEach(entry -> started.put(entry.getKey(), entry.getValue()));
         }
@@ -131,6 +133,10 @@ public final class JobTransitions {
     /** running → expired (its deadline passed between attempts), only by the current attempt's holder. */
     public int markExpired(Handle handle, UUID id, int attempt) {
         return handle.createUpdate(markExpired).bind("id", id).bind("attempt", attempt).execute();
+    }
+
+    private static JobStatus status(ResultSet row) throws SQLException {
+        return JobStatus.fromWire(row.getString("status"));
     }
 
     private static String sql(String name) {

@@ -1,4 +1,4 @@
 package dev.sluice.common.jobs;
 
-public record StatusCount(String status, long count) {
+public record StatusCount(JobStatus status, long count) {
 }

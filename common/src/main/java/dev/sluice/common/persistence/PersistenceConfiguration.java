@@ -1,6 +1,5 @@
 package dev.sluice.common.persistence;
 
-import dev.sluice.common.tenants.TenantRegistry;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -24,10 +23,5 @@ public class PersistenceConfiguration {
                 .installPlugin(new PostgresPlugin());
         jdbi.getConfig(SqlObjects.class).setSqlLocator(new CachedClasspathSqlLocator());
         return jdbi;
-    }
-
-    @Bean
-    TenantRegistry tenantRegistry(Jdbi jdbi) {
-        return new TenantRegistry(jdbi);
     }
 }

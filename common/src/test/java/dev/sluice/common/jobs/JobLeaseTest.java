@@ -24,8 +24,8 @@ class JobLeaseTest {
 
     @Test
     void aStartWithTheLeaseLeftIsOneThatWasLeftToTheLeaseHolder() {
-        JobStart started = new JobStart("running", 1, 0);
-        JobStart leased = new JobStart("running", 1, 0, Duration.ofSeconds(12));
+        JobStart started = new JobStart(JobStatus.RUNNING, 1, 0);
+        JobStart leased = new JobStart(JobStatus.RUNNING, 1, 0, Duration.ofSeconds(12));
 
         assertThat(started.isLeased()).isFalse();
         assertThat(leased.isLeased()).isTrue();

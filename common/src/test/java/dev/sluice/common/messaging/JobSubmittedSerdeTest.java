@@ -1,12 +1,11 @@
 package dev.sluice.common.messaging;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.json.SluiceJson;
-import dev.sluice.common.tenants.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -18,9 +17,9 @@ class JobSubmittedSerdeTest {
     @Test
     void aJobSurvivesTheWire() {
         ObjectNode request = SluiceJson.mapper().createObjectNode().put("model", "gpt-4o-mini");
-        JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), TenantId.newId(), null,
-                null, null, request, Map.of("k", "v"), null, Instant.parse("2026-11-23T10:00:00Z"), false,
-                Instant.parse("2026-11-24T10:00:00Z"));
+        JobSubmitted job = aJob().withRequest(request).withMetadata(Map.of("k", "v"))
+                .submittedAt(Instant.parse("2026-11-23T10:00:00Z")).withCache(false)
+                .withDeadline(Instant.parse("2026-11-24T10:00:00Z")).build();
 
         JobSubmitted read = JobSubmittedSerde.read(new JobSubmittedSerde.JobSubmittedSerializer().serialize("t", job));
 

@@ -3,6 +3,7 @@ package dev.sluice.devstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.devstack.it.SluiceClient.Reply;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import java.time.Duration;
@@ -92,7 +93,6 @@ class CacheIT {
     }
 
     private JsonNode awaitSucceeded(String jobId) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> client.get("/v1/jobs/" + jobId, key).json(),
-                job -> "succeeded".equals(job.get("status").stringValue()));
+        return client.awaitJob(jobId, key).atMost(Duration.ofSeconds(30)).until(JobStatus.SUCCEEDED);
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.devstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.devstack.it.SluiceClient.Reply;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import java.time.Duration;
@@ -37,8 +38,7 @@ class FairnessIT {
         String single = client.post("/v1/jobs", singleTenant, SluiceClient.chatJob("me first " + UUID.randomUUID()))
                 .json().get("id").stringValue();
 
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                client.get("/v1/jobs/" + single, singleTenant).json().get("status").stringValue().equals("succeeded"));
+        client.awaitJob(single, singleTenant).atMost(Duration.ofSeconds(30)).until(JobStatus.SUCCEEDED);
         int batchDone = client.get("/v1/batches/" + batchId + "?limit=1", batchTenant).json().get("counts")
                 .get("succeeded").asInt();
         assertThat(batchDone).as("batch jobs done when the single job was").isLessThan(3_000);

@@ -1,39 +1,30 @@
 package dev.sluice.devstack.it;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.api.idempotency.ExpiredKeyCleanup;
 import dev.sluice.api.idempotency.IdempotencyKey;
-import dev.sluice.api.idempotency.IdempotencyProperties;
 import dev.sluice.api.idempotency.IdempotentRequest;
-import dev.sluice.api.jobs.ApiProperties;
 import dev.sluice.api.jobs.JobIntake;
 import dev.sluice.api.jobs.JobSubmitter;
-import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.json.SluiceJson;
-import dev.sluice.common.messaging.JobSubmittedSerde;
 import dev.sluice.common.tenants.ApiKeys;
 import dev.sluice.common.tenants.TenantId;
 import dev.sluice.devstack.it.SluiceClient.Reply;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.web.ErrorResponseException;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -239,8 +230,7 @@ class IdempotencyIT {
         // api refuses such a body before it gets here, so the intake is called directly
         ObjectNode unstorable = (ObjectNode) SluiceJson.mapper().readTree(body);
         unstorable.put("user", "nul\u0000inside");
-        JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), tenant, null, null,
-                null, unstorable, Map.of(), null, Instant.now(), null, null);
+        JobSubmitted job = aJob().withTenant(tenant).withRequest(unstorable).build();
         JobIntake intake = TestStack.get().apiContext().getBean(JobIntake.class);
 
         assertThatThrownBy(() -> intake.acceptOnce(job, request)).isInstanceOf(RuntimeException.class);

@@ -7,8 +7,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
-import java.util.Set;
 
+import static dev.sluice.common.jobs.JobStatus.CANCELLED;
+import static dev.sluice.common.jobs.JobStatus.FAILED;
+import static dev.sluice.common.jobs.JobStatus.SUCCEEDED;
+import static dev.sluice.common.testing.JobAssert.assertThatJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +38,7 @@ class JobLifecycleIT {
         assertThat(accepted.headers().firstValue("X-Correlation-ID")).hasValue(id);
 
         JsonNode job = awaitTerminal(id);
-        assertThat(job.get("status").stringValue()).isEqualTo("succeeded");
+        assertThatJob(job).hasStatus(SUCCEEDED);
         assertThat(job.get("attempts").intValue()).isEqualTo(1);
         assertThat(job.get("result").get("content").stringValue()).contains("What is a sluice?");
         assertThat(job.get("result").get("finish_reason").stringValue()).isIn("stop", "length");
@@ -65,7 +68,7 @@ class JobLifecycleIT {
 
         assertThat(accepted.status()).isEqualTo(202);
         JsonNode job = awaitTerminal(accepted.json().get("id").stringValue());
-        assertThat(job.get("status").stringValue()).isEqualTo("succeeded");
+        assertThatJob(job).hasStatus(SUCCEEDED);
         assertThat(job.get("metadata").get("ticket").stringValue()).isEqualTo("T-1");
     }
 
@@ -81,7 +84,7 @@ class JobLifecycleIT {
         JsonNode job = awaitTerminal(accepted.json().get("id").stringValue());
         TestStack.simulator().behaviour().clearModelQuirk(model);
 
-        assertThat(job.get("status").stringValue()).isEqualTo("failed");
+        assertThatJob(job).hasStatus(FAILED);
         assertThat(job.get("error").get("code").stringValue()).isEqualTo("model_not_found");
         assertThat(job.get("error").get("upstream_error").get("error").get("type").stringValue()).isEqualTo("invalid_request_error");
         assertThat(job.get("attempts").intValue()).isEqualTo(1);
@@ -95,7 +98,7 @@ class JobLifecycleIT {
 
         assertThat(accepted.status()).isEqualTo(202);
         JsonNode job = awaitTerminal(accepted.json().get("id").stringValue());
-        assertThat(job.get("status").stringValue()).isEqualTo("failed");
+        assertThatJob(job).hasStatus(FAILED);
         assertThat(job.get("error").get("code").stringValue()).isEqualTo("context_length_exceeded");
     }
 
@@ -116,7 +119,7 @@ class JobLifecycleIT {
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> TestStack.workerLag(Topics.JOBS, "sluice-workers") == 0);
         JsonNode job = client.get("/v1/jobs/" + id, key).json();
-        assertThat(job.get("status").stringValue()).isEqualTo("cancelled");
+        assertThatJob(job).hasStatus(CANCELLED);
         assertThat(job.get("attempts").intValue()).isZero();
     }
 
@@ -148,11 +151,6 @@ class JobLifecycleIT {
     }
 
     static JsonNode awaitTerminal(SluiceClient client, String key, String id) {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last[0] = client.get("/v1/jobs/" + id, key).json();
-            return Set.of("succeeded", "failed", "cancelled").contains(last[0].get("status").stringValue());
-        });
-        return last[0];
+        return client.awaitJob(id, key).atMost(Duration.ofSeconds(60)).until(SUCCEEDED, FAILED, CANCELLED);
     }
 }

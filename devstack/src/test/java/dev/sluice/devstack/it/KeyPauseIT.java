@@ -3,6 +3,7 @@ package dev.sluice.devstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.devstack.it.SluiceClient.Reply;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import dev.sluice.devstack.standalone.SluiceStack;
@@ -86,7 +87,7 @@ class KeyPauseIT {
 
         Reply refused = client.post("/v1/jobs", key, SluiceClient.chatJob("may I")
                 .replace("\"gpt-4o-mini\"", "\"" + forbidden + "\""));
-        await().atMost(Duration.ofSeconds(20)).until(() -> status(refused.json().get("id").stringValue()).equals("failed"));
+        client.awaitJob(refused.json().get("id").stringValue(), key).atMost(Duration.ofSeconds(20)).until(JobStatus.FAILED);
         List<String> others = submit(5);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> others.stream().allMatch(job -> status(job).equals("succeeded")));

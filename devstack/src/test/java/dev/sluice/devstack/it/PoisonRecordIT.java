@@ -3,6 +3,7 @@ package dev.sluice.devstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.messaging.DeadLetterHeaders;
 import dev.sluice.common.messaging.Topics;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +38,7 @@ class PoisonRecordIT {
         String job = client.post("/v1/jobs", key, SluiceClient.chatJob("after the poison " + marker)).json()
                 .get("id").stringValue();
 
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                client.get("/v1/jobs/" + job, key).json().get("status").stringValue().equals("succeeded"));
+        client.awaitJob(job, key).atMost(Duration.ofSeconds(30)).until(JobStatus.SUCCEEDED);
         List<ConsumerRecord<byte[], byte[]>> letters = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
                 "group.id", "poison-it-" + marker, "auto.offset.reset", "earliest"),

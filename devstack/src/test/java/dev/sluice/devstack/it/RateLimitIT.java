@@ -3,6 +3,7 @@ package dev.sluice.devstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.devstack.it.SluiceClient.Reply;
 import dev.sluice.devstack.simulator.SimulatorStats;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
@@ -56,12 +57,12 @@ class RateLimitIT {
     void aJobLargerThanTheLearnedTokenLimitFailsWithoutBeingSent() {
         simulator.behaviour().setRateLimits(0, 2_000);
         String learning = submit("o4-mini", 50);
-        await().atMost(Duration.ofSeconds(30)).until(() -> status(learning).equals("succeeded"));
+        client.awaitJob(learning, key).atMost(Duration.ofSeconds(30)).until(JobStatus.SUCCEEDED);
         long callsBefore = simulator.stats().chatRequests();
 
         String tooLarge = submit("o4-mini", 5_000);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> status(tooLarge).equals("failed"));
+        client.awaitJob(tooLarge, key).atMost(Duration.ofSeconds(30)).until(JobStatus.FAILED);
         JsonNode error = client.get("/v1/jobs/" + tooLarge, key).json().get("error");
         assertThat(error.get("code").stringValue()).isEqualTo("request_too_large");
         assertThat(error.get("message").stringValue()).contains("2000 tokens per minute");
@@ -91,10 +92,6 @@ class RateLimitIT {
         return client.get("/v1/batches/" + batchId + "?limit=1", key).json().get("counts");
     }
 
-    private String status(String jobId) {
-        return client.get("/v1/jobs/" + jobId, key).json().get("status").stringValue();
-    }
-
     @Test
     void aJobRateLimitedPastItsDeadlineEndsExpiredInsteadOfLooping() {
         String model = "always-limited-" + java.util.UUID.randomUUID().toString().substring(0, 8);
@@ -106,8 +103,7 @@ class RateLimitIT {
 
         assertThat(accepted.status()).isEqualTo(202);
         String id = accepted.json().get("id").stringValue();
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                client.get("/v1/jobs/" + id, key).json().path("status").stringValue().equals("expired"));
+        client.awaitJob(id, key).atMost(Duration.ofSeconds(15)).until(JobStatus.EXPIRED);
         simulator.behaviour().clearModelQuirk(model);
     }
 }

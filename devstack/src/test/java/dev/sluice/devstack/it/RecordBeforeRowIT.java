@@ -1,5 +1,6 @@
 package dev.sluice.devstack.it;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,20 +8,15 @@ import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
-import dev.sluice.common.json.SluiceJson;
-import dev.sluice.common.tenants.TenantId;
 import dev.sluice.worker.jobs.Disposition;
 import dev.sluice.worker.jobs.JobProcessor;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The api inserts a job's row, waits for Kafka's ack, then commits; a fast worker can hold the record while the row
@@ -36,9 +32,7 @@ class RecordBeforeRowIT {
         Jdbi jdbi = TestStack.get().apiContext().getBean(Jdbi.class);
         UUID tenant = jdbi.withHandle(h -> h.createQuery("select tenant_id from jobs where id = :id")
                 .bind("id", JobId.fromWire(firstJob).value()).mapTo(UUID.class).one());
-        ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("late row"));
-        JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),
-                null, null, null, request, Map.of(), null, Instant.now(), null, null);
+        JobSubmitted job = aJob().withTenant(tenant).withRequest(SluiceClient.chatJob("late row")).build();
         JobProcessor processor = TestStack.get().workerContext().orElseThrow().getBean(JobProcessor.class);
 
         CompletableFuture<Disposition> processed;

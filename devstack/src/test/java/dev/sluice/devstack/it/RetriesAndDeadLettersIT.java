@@ -2,10 +2,9 @@ package dev.sluice.devstack.it;
 
 import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobId;
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
-import dev.sluice.common.json.SluiceJson;
-import dev.sluice.common.tenants.TenantId;
 import dev.sluice.worker.jobs.Disposition;
 import dev.sluice.worker.jobs.JobProcessor;
 import dev.sluice.devstack.it.SluiceClient.Reply;
@@ -15,17 +14,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -58,7 +56,7 @@ class RetriesAndDeadLettersIT {
         String model = downModel();
         String id = submit(model, "always a 503 " + UUID.randomUUID());
 
-        JsonNode failed = awaitStatus(id, "failed");
+        JsonNode failed = awaitStatus(id, JobStatus.FAILED);
         assertThat(failed.get("failed_attempts").intValue()).isEqualTo(5);
         assertThat(failed.get("error").get("code").stringValue()).isEqualTo("server_is_overloaded");
         assertThat(failed.get("error").get("message").stringValue()).contains("gave up after 5 failed attempts");
@@ -81,7 +79,7 @@ class RetriesAndDeadLettersIT {
         assertThat(replay.status()).isEqualTo(200);
         assertThat(replay.json().get("replayed").intValue()).isEqualTo(1);
 
-        JsonNode succeeded = awaitStatus(id, "succeeded");
+        JsonNode succeeded = awaitStatus(id, JobStatus.SUCCEEDED);
         assertThat(succeeded.get("id").stringValue()).isEqualTo(id);
         assertThat(succeeded.get("history")).hasSize(6);
         assertThat(succeeded.get("history").get(5).has("replayed_at")).isTrue();
@@ -105,7 +103,7 @@ class RetriesAndDeadLettersIT {
             behind.add(submit("behind the waiting job " + i + " " + UUID.randomUUID()));
         }
         for (String other : behind) {
-            awaitStatus(other, "succeeded");
+            awaitStatus(other, JobStatus.SUCCEEDED);
         }
         JsonNode waiting = client.get("/v1/jobs/" + slow, key).json();
         assertThat(waiting.get("status").stringValue()).isEqualTo("waiting");
@@ -113,7 +111,7 @@ class RetriesAndDeadLettersIT {
 
         jdbi.withHandle(handle -> handle.createUpdate("update jobs set next_attempt_at = now() where id = :id")
                 .bind("id", uuid(slow)).execute());
-        JsonNode done = awaitStatus(slow, "succeeded");
+        JsonNode done = awaitStatus(slow, JobStatus.SUCCEEDED);
         assertThat(done.get("failed_attempts").intValue()).isEqualTo(1);
         assertThat(done.get("history")).hasSize(1);
     }
@@ -133,7 +131,7 @@ class RetriesAndDeadLettersIT {
         jdbi.withHandle(handle -> handle.createUpdate("update jobs set next_attempt_at = now() where id = :id")
                 .bind("id", uuid(id)).execute());
         String later = submit("after the cancel " + UUID.randomUUID());
-        awaitStatus(later, "succeeded");
+        awaitStatus(later, JobStatus.SUCCEEDED);
         assertThat(status(id)).isEqualTo("cancelled");
         Reply twice = client.delete("/v1/jobs/" + id, key);
         assertThat(twice.status()).isEqualTo(409);
@@ -152,7 +150,7 @@ class RetriesAndDeadLettersIT {
                 "update jobs set next_attempt_at = now() + interval '3 seconds' where id = :id and status = 'waiting'")
                 .bind("id", uuid(id)).execute());
 
-        JsonNode expired = awaitStatus(id, "expired");
+        JsonNode expired = awaitStatus(id, JobStatus.EXPIRED);
 
         assertThat(expired.get("error").get("code").stringValue()).isEqualTo("expired");
         assertThat(expired.get("error").get("last_error").get("code").stringValue()).isEqualTo("server_is_overloaded");
@@ -162,9 +160,8 @@ class RetriesAndDeadLettersIT {
     @Test
     void aJobWhoseDeadlinePassedInTheQueueIsNeverSent() throws Exception {
         UUID tenant = jdbi.withHandle(handle -> handle.createQuery("select id from tenants limit 1").mapTo(UUID.class).one());
-        JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),
-                null, null, null, (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("late " + UUID.randomUUID())),
-                Map.of(), null, Instant.now().minusSeconds(60), null, Instant.now().minusSeconds(1));
+        JobSubmitted job = aJob().withTenant(tenant).withRequest(SluiceClient.chatJob("late " + UUID.randomUUID()))
+                .submittedAt(Instant.now().minusSeconds(60)).withDeadline(Instant.now().minusSeconds(1)).build();
         jdbi.useExtension(JobDao.class, jobs -> jobs.insertQueued(List.of(NewJobRow.of(job))));
         long callsBefore = simulator.stats().chatRequests();
 
@@ -172,17 +169,16 @@ class RetriesAndDeadLettersIT {
                 .process(job).get(30, TimeUnit.SECONDS);
 
         assertThat(disposition).isEqualTo(Disposition.DONE);
-        java.util.Optional<String> status = jdbi.withExtension(JobDao.class, jobs -> jobs.findStatus(job.jobId().value()));
-        assertThat(status).hasValue("expired");
+        java.util.Optional<JobStatus> status = jdbi.withExtension(JobDao.class, jobs -> jobs.findStatus(job.jobId().value()));
+        assertThat(status).hasValue(JobStatus.EXPIRED);
         assertThat(simulator.stats().chatRequests()).isEqualTo(callsBefore);
     }
 
     @Test
     void aJobWhosePartitionMovedToAnotherWorkerIsLeftToIt() throws Exception {
         UUID tenant = jdbi.withHandle(handle -> handle.createQuery("select id from tenants limit 1").mapTo(UUID.class).one());
-        JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),
-                null, null, null, (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("moved " + UUID.randomUUID())),
-                Map.of(), null, Instant.now(), null, Instant.now().plusSeconds(3600));
+        JobSubmitted job = aJob().withTenant(tenant).withRequest(SluiceClient.chatJob("moved " + UUID.randomUUID()))
+                .withDeadline(Instant.now().plusSeconds(3600)).build();
         jdbi.useExtension(JobDao.class, jobs -> jobs.insertQueued(List.of(NewJobRow.of(job))));
         long callsBefore = simulator.stats().chatRequests();
 
@@ -190,8 +186,8 @@ class RetriesAndDeadLettersIT {
                 .process(job, () -> false).get(30, TimeUnit.SECONDS);
 
         assertThat(disposition).isEqualTo(Disposition.DONE);
-        java.util.Optional<String> status = jdbi.withExtension(JobDao.class, jobs -> jobs.findStatus(job.jobId().value()));
-        assertThat(status).as("left queued for the partition's new owner").hasValue("queued");
+        java.util.Optional<JobStatus> status = jdbi.withExtension(JobDao.class, jobs -> jobs.findStatus(job.jobId().value()));
+        assertThat(status).as("left queued for the partition's new owner").hasValue(JobStatus.QUEUED);
         assertThat(simulator.stats().chatRequests()).isEqualTo(callsBefore);
     }
 
@@ -272,9 +268,8 @@ class RetriesAndDeadLettersIT {
         return accepted.json().get("id").stringValue();
     }
 
-    private JsonNode awaitStatus(String id, String status) {
-        return await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> client.get("/v1/jobs/" + id, key).json(),
-                job -> job.get("status").stringValue().equals(status));
+    private JsonNode awaitStatus(String id, JobStatus status) {
+        return client.awaitJob(id, key).atMost(Duration.ofSeconds(60)).until(status);
     }
 
     private String status(String id) {

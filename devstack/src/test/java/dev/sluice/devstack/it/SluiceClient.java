@@ -1,5 +1,6 @@
 package dev.sluice.devstack.it;
 
+import dev.sluice.common.testing.JobAwait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -68,6 +69,11 @@ public final class SluiceClient {
 
     public Reply get(String path, String key) {
         return send("GET", path, key == null ? null : "Bearer " + key, null);
+    }
+
+    /** Waits on the job's view as the tenant with {@code key} sees it on {@code GET /v1/jobs/{id}}. */
+    public JobAwait awaitJob(String id, String key) {
+        return JobAwait.awaitJob(() -> get("/v1/jobs/" + id, key).json());
     }
 
     public Reply delete(String path, String key) {

@@ -1,26 +1,22 @@
 package dev.sluice.devstack.it;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
-import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.tenants.TenantId;
 import dev.sluice.worker.jobs.Disposition;
 import dev.sluice.worker.jobs.JobProcessor;
 import dev.sluice.worker.budget.BudgetGate;
 import dev.sluice.worker.upstream.UpstreamCircuits;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Per-model state in the worker (circuit breakers and their gauges, budget lanes, Redis keys) exists only for models a
@@ -59,9 +55,7 @@ class UnknownModelsIT {
     }
 
     private static JobSubmitted jobFor(TenantId tenant, String model) {
-        ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("which model")
-                .replace("\"gpt-4o-mini\"", "\"" + model + "\""));
-        return new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), tenant, null, null, null, request,
-                Map.of(), null, Instant.now(), null, null);
+        return aJob().withTenant(tenant).withRequest(SluiceClient.chatJob("which model")
+                .replace("\"gpt-4o-mini\"", "\"" + model + "\"")).build();
     }
 }

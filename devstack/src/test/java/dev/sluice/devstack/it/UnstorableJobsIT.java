@@ -1,12 +1,12 @@
 package dev.sluice.devstack.it;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.common.batches.BatchId;
-import dev.sluice.common.jobs.JobId;
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.JobSubmitted;
-import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.messaging.DeadLetterHeaders;
 import dev.sluice.common.messaging.JobHeaders;
 import dev.sluice.common.messaging.JobSubmittedSerde;
@@ -16,7 +16,6 @@ import dev.sluice.devstack.simulator.ModelQuirk;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +28,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What PostgreSQL can never store must not wedge a job, its slot or its partition: an answer with U+0000 is stored
@@ -52,20 +50,18 @@ class UnstorableJobsIT {
         String key = client.newTenantKey("nul-answer");
 
         String nulJob = submit(key, SluiceClient.chatJob("answer with a nul").replace("\"gpt-4o-mini\"", "\"" + model + "\""));
-        JsonNode stored = awaitStatus(key, nulJob, "succeeded");
+        JsonNode stored = awaitSucceeded(key, nulJob);
         String nextJob = submit(key, SluiceClient.chatJob("and the next one"));
 
         assertThat(stored.path("result").path("content").stringValue()).startsWith("a\uFFFDb ").doesNotContain("\u0000");
-        awaitStatus(key, nextJob, "succeeded");
+        awaitSucceeded(key, nextJob);
     }
 
     @Test
     void aRecordWhoseRowCannotBeCreatedIsDeadLetteredAtOnceWhileAnotherTenantsJobCompletes() throws Exception {
         SluiceClient.Tenant tenant = client.newTenant("orphan-batch");
-        ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("my batch never committed"));
-        JobSubmitted orphan = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(),
-                TenantId.fromWire(tenant.id()), BatchId.newId(), 0, null, request, Map.of(), null, Instant.now(), null,
-                null);
+        JobSubmitted orphan = aJob().withTenant(TenantId.fromWire(tenant.id())).inBatch(BatchId.newId(), 0)
+                .withRequest(SluiceClient.chatJob("my batch never committed")).build();
         String bootstrap = TestStack.get().bootstrapServers();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -79,7 +75,7 @@ class UnstorableJobsIT {
         String otherKey = client.newTenantKey("other-tenant");
         String otherJob = submit(otherKey, SluiceClient.chatJob("not held up by the orphan"));
 
-        awaitStatus(otherKey, otherJob, "succeeded");
+        awaitSucceeded(otherKey, otherJob);
         ConsumerRecord<byte[], byte[]> letter = awaitDeadLetter(bootstrap, orphan.jobId().toString());
         String reason = header(letter, DeadLetterHeaders.REASON);
         assertThat(reason).contains("cannot be created").contains("23503");
@@ -92,13 +88,8 @@ class UnstorableJobsIT {
         return accepted.json().get("id").stringValue();
     }
 
-    private JsonNode awaitStatus(String key, String id, String status) {
-        AtomicReference<JsonNode> job = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            job.set(client.get("/v1/jobs/" + id, key).json());
-            return job.get().path("status").stringValue().equals(status);
-        });
-        return job.get();
+    private JsonNode awaitSucceeded(String key, String id) {
+        return client.awaitJob(id, key).atMost(Duration.ofSeconds(30)).until(JobStatus.SUCCEEDED);
     }
 
     private static ConsumerRecord<byte[], byte[]> awaitDeadLetter(String bootstrap, String jobId) {

@@ -6,7 +6,6 @@ import dev.sluice.devstack.simulator.ModelQuirk;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -60,11 +59,6 @@ class UpstreamAnswerLimitsIT {
     }
 
     private JsonNode await(String job, Duration bound, java.util.function.Predicate<JsonNode> condition) {
-        AtomicReference<JsonNode> view = new AtomicReference<>();
-        org.awaitility.Awaitility.await().atMost(bound).until(() -> {
-            view.set(client.get("/v1/jobs/" + job, key).json());
-            return condition.test(view.get());
-        });
-        return view.get();
+        return client.awaitJob(job, key).atMost(bound).until(condition);
     }
 }

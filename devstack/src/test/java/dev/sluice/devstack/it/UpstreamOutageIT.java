@@ -151,7 +151,6 @@ class UpstreamOutageIT {
     }
 
     private JsonNode awaitTerminal(String id) {
-        return await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).until(() -> client.get("/v1/jobs/" + id, key).json(),
-                job -> Set.of("succeeded", "failed", "cancelled", "expired").contains(job.get("status").stringValue()));
+        return client.awaitJob(id, key).atMost(Duration.ofSeconds(90)).untilEnded();
     }
 }

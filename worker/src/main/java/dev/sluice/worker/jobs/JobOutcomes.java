@@ -3,6 +3,7 @@ package dev.sluice.worker.jobs;
 import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobLease;
 import dev.sluice.common.jobs.JobStart;
+import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.JobTransitions;
 import dev.sluice.common.jobs.NewJobRow;
@@ -76,7 +77,7 @@ final class JobOutcomes {
             Optional<JobStart> start = transitions.markRunning(handle, id, lease);
             if (start.isEmpty()) {
                 log.info("job is {}; not sending it upstream",
-                        handle.attach(JobDao.class).findStatus(id).orElse("gone"));
+                        handle.attach(JobDao.class).findStatus(id).map(JobStatus::wireName).orElse("gone"));
             }
             return start;
         });

@@ -1,5 +1,6 @@
 package dev.sluice.worker.budget;
 
+import dev.sluice.common.testing.RedisExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,29 +18,29 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
-import dev.sluice.worker.testing.RedisClients;
 
 /**
  * The shared budget against the real Redis on localhost: two clients stand for two worker processes.
  */
 class UpstreamBudgetIT {
 
+    @RegisterExtension
+    static final RedisExtension redis = new RedisExtension();
     private static RedissonClient firstWorker;
     private static RedissonClient secondWorker;
     private static ScheduledExecutorService timer;
 
     @BeforeAll
     static void connect() {
-        firstWorker = RedisClients.connect(RedisClients.LOCAL);
-        secondWorker = RedisClients.connect(RedisClients.LOCAL);
+        firstWorker = redis.firstWorker();
+        secondWorker = redis.secondWorker();
         timer = Executors.newScheduledThreadPool(2);
     }
 
     @AfterAll
     static void disconnect() {
-        firstWorker.shutdown();
-        secondWorker.shutdown();
         timer.shutdownNow();
     }
 
@@ -166,7 +167,7 @@ class UpstreamBudgetIT {
 
     @Test
     void withRedisUnreachableTheGateAdmitsNothing() {
-        RedissonClient unreachable = RedisClients.connect(RedisClients.UNREACHABLE);
+        RedissonClient unreachable = RedisExtension.connect(RedisExtension.UNREACHABLE);
         try {
             BudgetKey key = freshKey();
             RateLimitProperties limits = limits(key, 0, 0);

@@ -1,17 +1,16 @@
 package dev.sluice.worker.cache;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.tenants.TenantId;
+import dev.sluice.common.testing.RedisExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -20,31 +19,30 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
-import dev.sluice.worker.testing.RedisClients;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /** The cache against the real Redis; two clients stand for two worker processes. */
 class ResponseCacheIT {
 
     private static final CacheProperties ON = new CacheProperties(true, Duration.ofMinutes(5), false,
             Duration.ofSeconds(30));
+    @RegisterExtension
+    static final RedisExtension redis = new RedisExtension();
     private static RedissonClient firstWorker;
     private static RedissonClient secondWorker;
     private static ScheduledExecutorService timer;
 
     @BeforeAll
     static void connect() {
-        firstWorker = RedisClients.connect(RedisClients.LOCAL);
-        secondWorker = RedisClients.connect(RedisClients.LOCAL);
+        firstWorker = redis.firstWorker();
+        secondWorker = redis.secondWorker();
         timer = Executors.newScheduledThreadPool(2);
     }
 
     @AfterAll
     static void disconnect() {
-        firstWorker.shutdown();
-        secondWorker.shutdown();
         timer.shutdownNow();
     }
 
@@ -117,7 +115,7 @@ class ResponseCacheIT {
 
     @Test
     void withRedisUnreachableEveryJobGoesUpstream() throws Exception {
-        RedissonClient unreachable = RedisClients.connect(RedisClients.UNREACHABLE);
+        RedissonClient unreachable = RedisExtension.connect(RedisExtension.UNREACHABLE);
         try {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             ResponseCache cache = new ResponseCache(unreachable, ON, timer, meters);
@@ -137,10 +135,7 @@ class ResponseCacheIT {
     }
 
     private static JobSubmitted job(TenantId tenant, String prompt, Boolean cache) {
-        ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree("{\"model\":\"gpt-4o-mini\",\"messages\":"
-                + "[{\"role\":\"user\",\"content\":" + SluiceJson.mapper().writeValueAsString(prompt) + "}]}");
-        return new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), tenant, null, null, null, request,
-                Map.of(), null, Instant.now(), cache, null);
+        return aJob().withTenant(tenant).withPrompt(prompt).withCache(cache).build();
     }
 
     private static JsonNode response(String id) {

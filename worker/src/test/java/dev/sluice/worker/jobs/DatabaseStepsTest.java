@@ -1,8 +1,7 @@
 package dev.sluice.worker.jobs;
 
-import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
-import dev.sluice.common.tenants.TenantId;
+import dev.sluice.common.testing.JobSubmittedBuilder;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,6 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -127,7 +125,7 @@ class DatabaseStepsTest {
     }
 
     private static JobSubmitted aJob() {
-        return new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), TenantId.newId(), null, null, null,
-                JsonNodeFactory.instance.objectNode().put("model", "gpt-4o-mini"), null, null, Instant.now(), null, null);
+        return JobSubmittedBuilder.aJob().withRequest(JsonNodeFactory.instance.objectNode().put("model", "gpt-4o-mini"))
+                .build();
     }
 }

@@ -1,14 +1,12 @@
 package dev.sluice.worker.retries;
 
-import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobSubmitted;
-import dev.sluice.common.tenants.TenantId;
+import dev.sluice.common.testing.JobSubmittedBuilder;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +74,7 @@ class DuePublisherTest {
     }
 
     private static JobSubmitted aJob() {
-        return new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), TenantId.newId(), null, null, null,
-                JsonNodeFactory.instance.objectNode().put("model", "gpt-4o-mini"), null, null, Instant.now(), null, null);
+        return JobSubmittedBuilder.aJob().withRequest(JsonNodeFactory.instance.objectNode().put("model", "gpt-4o-mini"))
+                .build();
     }
 }

@@ -1,10 +1,15 @@
-package dev.sluice.common.tenants;
+package dev.sluice.api.tenants;
 
+import dev.sluice.common.tenants.ApiKeys;
+import dev.sluice.common.tenants.TenantDao;
+import dev.sluice.common.tenants.TenantId;
 import org.jdbi.v3.core.Jdbi;
+import org.springframework.stereotype.Component;
 
 import java.util.Optional;
 
 /** Creates tenants with their first key, and finds the tenant a key belongs to. */
+@Component
 public class TenantRegistry {
 
     private final Jdbi jdbi;

@@ -1,27 +1,23 @@
-package dev.sluice.devstack.it;
+package dev.sluice.common.jobs;
 
+import static dev.sluice.common.testing.JobSubmittedBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.common.jobs.JobDao;
-import dev.sluice.common.jobs.JobId;
-import dev.sluice.common.jobs.JobLease;
-import dev.sluice.common.jobs.JobStart;
-import dev.sluice.common.jobs.JobSubmitted;
-import dev.sluice.common.jobs.JobTransitions;
-import dev.sluice.common.jobs.NewJobRow;
-import dev.sluice.common.json.SluiceJson;
+import dev.sluice.common.tenants.TenantDao;
 import dev.sluice.common.tenants.TenantId;
+import dev.sluice.common.testing.DatabaseExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The grouped writes against PostgreSQL: one statement for many jobs must treat each job exactly as a single update
@@ -34,18 +30,18 @@ class JobTransitionsIT {
     private static final JobLease LEASE = JobLease.newOwner(Duration.ofSeconds(30));
     private static final JobLease OTHER_WORKER = JobLease.newOwner(Duration.ofSeconds(30));
 
+    @RegisterExtension
+    static final DatabaseExtension database = new DatabaseExtension();
+
     private final JobTransitions transitions = new JobTransitions();
     private Jdbi jdbi;
     private UUID tenant;
 
     @BeforeEach
     void tenant() {
-        SluiceClient client = TestStack.client();
-        String key = client.newTenantKey("transitions");
-        String firstJob = client.post("/v1/jobs", key, SluiceClient.chatJob("who am I")).json().get("id").stringValue();
-        jdbi = TestStack.get().apiContext().getBean(Jdbi.class);
-        tenant = jdbi.withHandle(h -> h.createQuery("select tenant_id from jobs where id = :id")
-                .bind("id", JobId.fromWire(firstJob).value()).mapTo(UUID.class).one());
+        jdbi = database.jdbi();
+        tenant = jdbi.withExtension(TenantDao.class, tenants -> tenants.insertTenant(TenantId.newId().value(),
+                "transitions-" + UUID.randomUUID())).orElseThrow();
     }
 
     @Test
@@ -54,13 +50,13 @@ class JobTransitionsIT {
         UUID cancelled = insert(null);
         UUID pastDeadline = insert(Instant.now().minus(1, ChronoUnit.MINUTES));
         UUID missing = UUID.randomUUID();
-        jdbi.useHandle(h -> h.execute("update jobs set status = 'cancelled' where id = ?", cancelled));
+        jdbi.useHandle(handle -> handle.execute("update jobs set status = 'cancelled' where id = ?", cancelled));
 
-        Map<UUID, JobStart> started = jdbi.withHandle(h -> transitions.markRunning(h,
+        Map<UUID, JobStart> started = jdbi.withHandle(handle -> transitions.markRunning(handle,
                 List.of(queued, cancelled, pastDeadline, missing), LEASE));
 
         assertThat(started).containsOnlyKeys(queued, pastDeadline);
-        assertThat(started.get(queued)).isEqualTo(new JobStart("running", 1, 0));
+        assertThat(started.get(queued)).isEqualTo(new JobStart(JobStatus.RUNNING, 1, 0));
         assertThat(started.get(pastDeadline).expired()).isTrue();
         assertThat(status(queued)).isEqualTo("running");
         assertThat(status(cancelled)).isEqualTo("cancelled");
@@ -71,17 +67,17 @@ class JobTransitionsIT {
     void markSucceededStoresEachResultOnlyForItsOwnCurrentAttempt() {
         UUID current = insert(null);
         UUID takenOver = insert(null);
-        jdbi.useHandle(h -> transitions.markRunning(h, List.of(current, takenOver), LEASE));
+        jdbi.useHandle(handle -> transitions.markRunning(handle, List.of(current, takenOver), LEASE));
         expireLease(takenOver);
-        jdbi.useHandle(h -> transitions.markRunning(h, List.of(takenOver), OTHER_WORKER)); // taken over: attempt 2
+        jdbi.useHandle(handle -> transitions.markRunning(handle, List.of(takenOver), OTHER_WORKER)); // taken over: attempt 2
 
-        Set<UUID> stored = jdbi.withHandle(h -> transitions.markSucceeded(h, List.of(
+        Set<UUID> stored = jdbi.withHandle(handle -> transitions.markSucceeded(handle, List.of(
                 new JobTransitions.Success(current, 1, "{\"answer\":\"current\"}"),
                 new JobTransitions.Success(takenOver, 1, "{\"answer\":\"stale\"}"))));
 
         assertThat(stored).containsExactly(current);
         assertThat(status(current)).isEqualTo("succeeded");
-        String answer = jdbi.withHandle(h -> h.createQuery("select result ->> 'answer' from jobs where id = :id")
+        String answer = jdbi.withHandle(handle -> handle.createQuery("select result ->> 'answer' from jobs where id = :id")
                 .bind("id", current).mapTo(String.class).one());
         assertThat(answer).isEqualTo("current");
         assertThat(status(takenOver)).isEqualTo("running");
@@ -90,9 +86,9 @@ class JobTransitionsIT {
     @Test
     void markRunningLeavesAJobUnderALiveLeaseToItsOwner() {
         UUID job = insert(null);
-        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
+        jdbi.useHandle(handle -> transitions.markRunning(handle, job, LEASE));
 
-        JobStart leftAlone = jdbi.withHandle(h -> transitions.markRunning(h, job, OTHER_WORKER)).orElseThrow();
+        JobStart leftAlone = jdbi.withHandle(handle -> transitions.markRunning(handle, job, OTHER_WORKER)).orElseThrow();
 
         assertThat(leftAlone.isLeased()).isTrue();
         assertThat(leftAlone.leaseLeft()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(30));
@@ -103,10 +99,10 @@ class JobTransitionsIT {
     @Test
     void aLeaseDoesNotHoldItsOwnWorkerEither() {
         UUID job = insert(null);
-        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
+        jdbi.useHandle(handle -> transitions.markRunning(handle, job, LEASE));
 
         // the same process got the record again (its partition came back): its first start still runs the job
-        JobStart again = jdbi.withHandle(h -> transitions.markRunning(h, job, LEASE)).orElseThrow();
+        JobStart again = jdbi.withHandle(handle -> transitions.markRunning(handle, job, LEASE)).orElseThrow();
 
         assertThat(again.isLeased()).isTrue();
         assertThat(again.attempts()).isEqualTo(1);
@@ -115,10 +111,10 @@ class JobTransitionsIT {
     @Test
     void theLeaseHolderStoresItsResultAfterAnotherWorkerFoundTheJobLeased() {
         UUID job = insert(null);
-        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
-        jdbi.useHandle(h -> transitions.markRunning(h, job, OTHER_WORKER));
+        jdbi.useHandle(handle -> transitions.markRunning(handle, job, LEASE));
+        jdbi.useHandle(handle -> transitions.markRunning(handle, job, OTHER_WORKER));
 
-        Set<UUID> stored = jdbi.withHandle(h -> transitions.markSucceeded(h, List.of(
+        Set<UUID> stored = jdbi.withHandle(handle -> transitions.markSucceeded(handle, List.of(
                 new JobTransitions.Success(job, 1, "{\"answer\":\"the owner's\"}"))));
 
         assertThat(stored).containsExactly(job);
@@ -129,23 +125,23 @@ class JobTransitionsIT {
     @Test
     void markRunningTakesOverAJobWhoseLeaseHasExpired() {
         UUID job = insert(null);
-        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
+        jdbi.useHandle(handle -> transitions.markRunning(handle, job, LEASE));
         expireLease(job);
 
-        JobStart takenOver = jdbi.withHandle(h -> transitions.markRunning(h, job, OTHER_WORKER)).orElseThrow();
+        JobStart takenOver = jdbi.withHandle(handle -> transitions.markRunning(handle, job, OTHER_WORKER)).orElseThrow();
 
-        assertThat(takenOver).isEqualTo(new JobStart("running", 2, 0));
+        assertThat(takenOver).isEqualTo(new JobStart(JobStatus.RUNNING, 2, 0));
         assertThat(leaseOwner(job)).isEqualTo(OTHER_WORKER.owner());
     }
 
     @Test
     void markRunningTakesOverARunningJobWithoutALease() {
         UUID job = insert(null);
-        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
+        jdbi.useHandle(handle -> transitions.markRunning(handle, job, LEASE));
         // as a worker from before leases left it
-        jdbi.useHandle(h -> h.execute("update jobs set lease_owner = null, lease_until = null where id = ?", job));
+        jdbi.useHandle(handle -> handle.execute("update jobs set lease_owner = null, lease_until = null where id = ?", job));
 
-        JobStart takenOver = jdbi.withHandle(h -> transitions.markRunning(h, job, OTHER_WORKER)).orElseThrow();
+        JobStart takenOver = jdbi.withHandle(handle -> transitions.markRunning(handle, job, OTHER_WORKER)).orElseThrow();
 
         assertThat(takenOver.attempts()).isEqualTo(2);
     }
@@ -155,13 +151,13 @@ class JobTransitionsIT {
         UUID ours = insert(null);
         UUID theirs = insert(null);
         UUID finished = insert(null);
-        jdbi.useHandle(h -> transitions.markRunning(h, List.of(ours, finished), LEASE));
-        jdbi.useHandle(h -> transitions.markRunning(h, theirs, OTHER_WORKER));
-        jdbi.useHandle(h -> transitions.markSucceeded(h, List.of(new JobTransitions.Success(finished, 1, "{}"))));
-        jdbi.useHandle(h -> h.execute("update jobs set lease_until = now() + interval '1 second' where id in (?, ?)",
+        jdbi.useHandle(handle -> transitions.markRunning(handle, List.of(ours, finished), LEASE));
+        jdbi.useHandle(handle -> transitions.markRunning(handle, theirs, OTHER_WORKER));
+        jdbi.useHandle(handle -> transitions.markSucceeded(handle, List.of(new JobTransitions.Success(finished, 1, "{}"))));
+        jdbi.useHandle(handle -> handle.execute("update jobs set lease_until = now() + interval '1 second' where id in (?, ?)",
                 ours, theirs));
 
-        int renewed = jdbi.withHandle(h -> transitions.renewLeases(h, List.of(ours, theirs, finished), LEASE));
+        int renewed = jdbi.withHandle(handle -> transitions.renewLeases(handle, List.of(ours, theirs, finished), LEASE));
 
         assertThat(renewed).isEqualTo(1);
         assertThat(leaseLeft(ours)).isGreaterThan(Duration.ofSeconds(25));
@@ -172,10 +168,10 @@ class JobTransitionsIT {
     @Test
     void aReleasedLeaseIsTakenOverAtOnce() {
         UUID job = insert(null);
-        jdbi.useHandle(h -> transitions.markRunning(h, job, LEASE));
+        jdbi.useHandle(handle -> transitions.markRunning(handle, job, LEASE));
 
-        int released = jdbi.withHandle(h -> transitions.releaseLeases(h, List.of(job), LEASE));
-        JobStart takenOver = jdbi.withHandle(h -> transitions.markRunning(h, job, OTHER_WORKER)).orElseThrow();
+        int released = jdbi.withHandle(handle -> transitions.releaseLeases(handle, List.of(job), LEASE));
+        JobStart takenOver = jdbi.withHandle(handle -> transitions.markRunning(handle, job, OTHER_WORKER)).orElseThrow();
 
         assertThat(released).isEqualTo(1);
         assertThat(takenOver.isLeased()).isFalse();
@@ -187,43 +183,53 @@ class JobTransitionsIT {
         UUID failed = insert(null);
         UUID retried = insert(null);
         UUID requeued = insert(null);
-        jdbi.useHandle(h -> transitions.markRunning(h, List.of(failed, retried, requeued), LEASE));
+        jdbi.useHandle(handle -> transitions.markRunning(handle, List.of(failed, retried, requeued), LEASE));
 
-        jdbi.useHandle(h -> transitions.markFailed(h, failed, 1, "{\"code\":\"x\"}", "{\"attempt\":1}"));
-        jdbi.useHandle(h -> transitions.scheduleRetry(h, retried, 1, 60_000, "{\"attempt\":1}"));
-        jdbi.useHandle(h -> transitions.requeue(h, requeued, 1));
+        jdbi.useHandle(handle -> transitions.markFailed(handle, failed, 1, "{\"code\":\"x\"}", "{\"attempt\":1}"));
+        jdbi.useHandle(handle -> transitions.scheduleRetry(handle, retried, 1, 60_000, "{\"attempt\":1}"));
+        jdbi.useHandle(handle -> transitions.requeue(handle, requeued, 1));
 
         assertThat(List.of(status(failed), status(retried), status(requeued)))
                 .containsExactly("failed", "waiting", "queued");
         assertThat(List.of(failed, retried, requeued)).allSatisfy(job -> assertThat(leaseOwner(job)).isNull());
     }
 
+    @Test
+    void theDaoReadsTheStatusColumnAsAJobStatus() {
+        UUID job = insert(null);
+        jdbi.useHandle(handle -> transitions.markRunning(handle, job, LEASE));
+
+        Optional<JobStatus> status = jdbi.withExtension(JobDao.class, jobs -> jobs.findStatus(job));
+        Optional<JobRecord> record = jdbi.withExtension(JobDao.class, jobs -> jobs.findForTenant(job, tenant));
+
+        assertThat(status).hasValue(JobStatus.RUNNING);
+        assertThat(record).map(JobRecord::status).hasValue(JobStatus.RUNNING);
+    }
+
     private void expireLease(UUID job) {
-        jdbi.useHandle(h -> h.execute("update jobs set lease_until = now() - interval '1 second' where id = ?", job));
+        jdbi.useHandle(handle -> handle.execute("update jobs set lease_until = now() - interval '1 second' where id = ?", job));
     }
 
     private UUID leaseOwner(UUID job) {
-        return jdbi.withHandle(h -> h.createQuery("select lease_owner from jobs where id = :id").bind("id", job)
+        return jdbi.withHandle(handle -> handle.createQuery("select lease_owner from jobs where id = :id").bind("id", job)
                 .mapTo(UUID.class).findOne().orElse(null));
     }
 
     private Duration leaseLeft(UUID job) {
-        return Duration.ofMillis(jdbi.withHandle(h -> h.createQuery(
+        return Duration.ofMillis(jdbi.withHandle(handle -> handle.createQuery(
                         "select cast(extract(epoch from (lease_until - now())) * 1000 as bigint) from jobs where id = :id")
                 .bind("id", job).mapTo(Long.class).one()));
     }
 
     private UUID insert(Instant deadline) {
-        ObjectNode request = (ObjectNode) SluiceJson.mapper().readTree(SluiceClient.chatJob("transition"));
-        JobSubmitted job = new JobSubmitted(JobSubmitted.CURRENT_SCHEMA_VERSION, JobId.newId(), new TenantId(tenant),
-                null, null, null, request, Map.of(), null, Instant.now(), null,
-                deadline == null ? Instant.now().plus(1, ChronoUnit.HOURS) : deadline);
-        jdbi.useHandle(h -> h.attach(JobDao.class).insertQueued(List.of(NewJobRow.of(job))));
+        JobSubmitted job = aJob().withTenant(tenant).withPrompt("transition")
+                .withDeadline(deadline == null ? Instant.now().plus(1, ChronoUnit.HOURS) : deadline).build();
+        jdbi.useHandle(handle -> handle.attach(JobDao.class).insertQueued(List.of(NewJobRow.of(job))));
         return job.jobId().value();
     }
 
     private String status(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery("select status from jobs where id = :id").bind("id", id)
+        return jdbi.withHandle(handle -> handle.createQuery("select status from jobs where id = :id").bind("id", id)
                 .mapTo(String.class).one());
     }
 }
