@@ -11,7 +11,6 @@ import dev.sluice.common.correlation.Correlation;
 import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobRecord;
-import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.tenants.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,7 +18,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.MDC;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -51,10 +49,13 @@ class JobController {
     private final ApiProperties properties;
     private final JsonMapper json;
     private final JobEventFeed events;
+    private final JobCancellation cancellation;
     private final ExecutorService longPollReads;
 
     JobController(JobSubmitter submitter, JobRequestValidator validator, Jdbi jdbi, ApiProperties properties,
-                  JsonMapper json, JobEventFeed events, ExecutorService longPollReads) {
+                  JsonMapper json, JobEventFeed events, ExecutorService longPollReads,
+                  JobCancellation cancellation) {
+        this.cancellation = cancellation;
         this.events = events;
         this.longPollReads = longPollReads;
         this.submitter = submitter;
@@ -110,21 +111,7 @@ class JobController {
     @DeleteMapping("/{id}")
     JobView cancel(@PathVariable String id, HttpServletRequest request, HttpServletResponse response) {
         TenantId tenant = AuthenticatedTenant.of(request);
-        JobRecord job = find(id, tenant, response);
-        if (!job.status().canMoveTo(JobStatus.CANCELLED)) {
-            throw cannotCancel(id, job);
-        }
-        int cancelled = jdbi.withExtension(JobDao.class, dao -> dao.cancel(job.id(), tenant.value()));
-        JobRecord now = find(id, tenant, response);
-        if (cancelled == 0) {
-            throw cannotCancel(id, now);
-        }
-        return JobView.of(now);
-    }
-
-    private static ErrorResponseException cannotCancel(String id, JobRecord job) {
-        return Problems.conflict("job " + id + " is " + job.status().wireName()
-                + "; it has already ended and cannot be cancelled");
+        return JobView.of(cancellation.cancel(tenant, find(id, tenant, response)));
     }
 
     private JobRecord find(String id, TenantId tenant, HttpServletResponse response) {
