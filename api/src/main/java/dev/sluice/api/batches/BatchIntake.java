@@ -313,8 +313,7 @@ class BatchIntake {
         private void readBatchFields() {
             FieldProblems found = new FieldProblems();
             metadata = JobRequestValidator.checkMetadata(otherFields.get("metadata"), "", found);
-            webhookUrl = JobRequestValidator.checkWebhookUrl(otherFields.get("webhook_url"), "", found,
-                    properties.maxWebhookUrlLength());
+            webhookUrl = validator.checkWebhookUrl(otherFields.get("webhook_url"), "", found);
             if (!found.isEmpty()) {
                 onlyTooLarge = false;
                 problems.addAll(found);

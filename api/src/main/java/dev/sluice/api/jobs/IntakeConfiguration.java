@@ -1,6 +1,7 @@
 package dev.sluice.api.jobs;
 
 import dev.sluice.common.messaging.TopicsProperties;
+import dev.sluice.common.webhooks.WebhookTargetGuard;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -14,8 +15,9 @@ class IntakeConfiguration {
     }
 
     @Bean
-    JobRequestValidator jobRequestValidator(ApiProperties properties, KnownModels models) {
-        return new JobRequestValidator(JobLimits.of(properties), models);
+    JobRequestValidator jobRequestValidator(ApiProperties properties, KnownModels models,
+                                            WebhookTargetGuard webhookTargets) {
+        return new JobRequestValidator(JobLimits.of(properties), models, webhookTargets);
     }
 
     @Bean

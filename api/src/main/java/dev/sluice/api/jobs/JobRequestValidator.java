@@ -1,5 +1,11 @@
 package dev.sluice.api.jobs;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sluice.common.webhooks.WebhookTargetGuard;
+import java.time.Duration;
+import java.util.Optional;
+
 import dev.sluice.api.problems.FieldProblem;
 import dev.sluice.api.problems.FieldProblems;
 import tools.jackson.databind.JsonNode;
@@ -32,15 +38,40 @@ public final class JobRequestValidator {
 
     private final JobLimits limits;
     private final ServedModels models;
+    private final WebhookTargetGuard webhookTargets;
+    /** A host's verdict for a while, so a batch of 50,000 jobs with one webhook host resolves it once. */
+    private final Cache<String, Optional<String>> webhookVerdicts = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(30)).maximumSize(10_000).build();
 
-    public JobRequestValidator(JobLimits limits, ServedModels models) {
+    public JobRequestValidator(JobLimits limits, ServedModels models, WebhookTargetGuard webhookTargets) {
         this.limits = limits;
         this.models = models;
+        this.webhookTargets = webhookTargets;
     }
 
-    /** With default caps and any well-formed model name: for tests and tools. */
+    /** With default caps, any well-formed model name and no private webhook networks: for tests and tools. */
     public JobRequestValidator(int maxTokensCap) {
-        this(JobLimits.defaults(maxTokensCap), ServedModels.ANY);
+        this(JobLimits.defaults(maxTokensCap), ServedModels.ANY, WebhookTargetGuard.allowing(""));
+    }
+
+    /**
+     * An absolute http(s) URL without user information whose host resolves to no refused address (loopback, private,
+     * link-local, metadata…; see {@link WebhookTargetGuard}). A host that does not resolve now is accepted: the check
+     * before every delivery decides then.
+     */
+    public String checkWebhookUrl(JsonNode url, String prefix, FieldProblems problems) {
+        String checked = checkWebhookUrl(url, prefix, problems, limits.maxWebhookUrlLength());
+        if (checked == null) {
+            return null;
+        }
+        String host = java.net.URI.create(checked).getHost();
+        Optional<String> refusal = webhookVerdicts.get(host.toLowerCase(java.util.Locale.ROOT),
+                ignored -> webhookTargets.refusalAtSubmit(checked));
+        if (refusal.isPresent()) {
+            problems.add(prefix + "webhook_url", refusal.get());
+            return null;
+        }
+        return checked;
     }
 
     /** The outcome: a draft when {@code problems} is empty. */
@@ -82,7 +113,7 @@ public final class JobRequestValidator {
             }
         }
         Map<String, String> metadata = checkMetadata(body.get("metadata"), prefix, problems);
-        String webhookUrl = checkWebhookUrl(body.get("webhook_url"), prefix, problems, limits.maxWebhookUrlLength());
+        String webhookUrl = checkWebhookUrl(body.get("webhook_url"), prefix, problems);
         String customId = null;
         JsonNode customIdNode = body.get("custom_id");
         if (customIdNode != null && !customIdNode.isNull()) {
@@ -310,7 +341,7 @@ public final class JobRequestValidator {
     }
 
     /** An absolute http or https URL of at most {@code maxLength} characters, without userinfo. */
-    public static String checkWebhookUrl(JsonNode url, String prefix, FieldProblems problems, int maxLength) {
+    static String checkWebhookUrl(JsonNode url, String prefix, FieldProblems problems, int maxLength) {
         if (url == null || url.isNull()) {
             return null;
         }

@@ -53,6 +53,33 @@ class JobRequestValidatorTest {
                 "max_tokens", "temperature", "n", "stream", "metadata.k", "webhook_url");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "http://169.254.169.254/latest/meta-data/ | 169.254.0.0/16",
+            "http://10.0.0.7:8080/hook                | 10.0.0.0/8",
+            "http://[::1]/hook                        | 0:0:0:0:0:0:0:1/128",
+            "http://[::ffff:192.168.1.1]/hook         | 192.168.0.0/16",
+            "http://[64:ff9b::a9fe:a9fe]/hook         | 169.254.169.254",
+            "https://user:pw@93.184.216.34/hook       | user name or password"})
+    void refusesWebhookUrlsThatPointInside(String url, String named) {
+        var result = validate("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"webhook_url\":\"" + url + "\"}");
+
+        assertThat(result.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.field()).isEqualTo("webhook_url");
+            assertThat(problem.message()).contains(named);
+        });
+    }
+
+    @Test
+    void acceptsAPublicWebhookAddressAndAHostThatDoesNotResolveYet() {
+        assertThat(validate("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"webhook_url\":\"https://93.184.216.34/hook\"}").isValid()).isTrue();
+        assertThat(validate("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"webhook_url\":\"https://hooks.sluice-test.invalid/hook\"}").isValid())
+                .as("checked again before every delivery").isTrue();
+    }
+
     @Test
     void refusesMaxTokensOverTheCap() {
         var result = validate("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":5000}");

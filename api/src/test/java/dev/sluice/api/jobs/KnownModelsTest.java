@@ -20,7 +20,7 @@ class KnownModelsTest {
     @Test
     void theValidatorRefusesAModelTheUpstreamDoesNotServe() {
         JobRequestValidator validator = new JobRequestValidator(JobLimits.defaults(4096),
-                new KnownModels(List.of("gpt-4o-mini")));
+                new KnownModels(List.of("gpt-4o-mini")), dev.sluice.common.webhooks.WebhookTargetGuard.allowing(""));
 
         var result = validator.validate(tools.jackson.databind.json.JsonMapper.builder().build().readTree(
                 "{\"model\":\"o9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), "", false);

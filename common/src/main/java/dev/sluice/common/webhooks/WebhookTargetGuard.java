@@ -130,6 +130,20 @@ public final class WebhookTargetGuard {
         return new CheckedTarget(uri, List.of(addresses));
     }
 
+    /**
+     * The check at submit: like {@link #check}, except that a host that does not resolve now passes (a DNS outage
+     * must not refuse submits; the check before each delivery decides then). Empty when the URL may be stored.
+     */
+    public Optional<String> refusalAtSubmit(String url) {
+        try {
+            check(url);
+            return Optional.empty();
+        } catch (RefusedTarget refused) {
+            return refused.getMessage().endsWith(" does not resolve") ? Optional.empty()
+                    : Optional.of(refused.getMessage());
+        }
+    }
+
     /** Why this address may not be called, if it may not. */
     Optional<String> refusal(byte[] address) {
         if (isAllowed(address)) {

@@ -34,6 +34,8 @@ public final class SluiceStack implements AutoCloseable {
 
     /** The key the simulator expects when Sluice starts it; it is not a secret of anyone's. */
     public static final String SIMULATOR_KEY = "sk-simulator-standalone";
+    /** Where standalone lets webhooks go unless SLUICE_WEBHOOK_ALLOWED_NETWORKS says otherwise. */
+    public static final String STANDALONE_WEBHOOK_NETWORKS = "127.0.0.0/8,::1/128";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final StackSettings settings;
@@ -142,6 +144,9 @@ public final class SluiceStack implements AutoCloseable {
         properties.put("spring.datasource.url", settings.databaseUrl());
         properties.put("spring.datasource.username", settings.databaseUser());
         properties.put("spring.datasource.password", settings.databasePassword());
+        // on one machine the receiver is usually on the same machine: loopback webhooks are allowed (the api says so)
+        properties.put("sluice.api.webhooks.allowed-networks",
+                System.getenv().getOrDefault("SLUICE_WEBHOOK_ALLOWED_NETWORKS", STANDALONE_WEBHOOK_NETWORKS));
         properties.putAll(settings.extraProperties());
         List<String> args = new ArrayList<>();
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));

@@ -61,6 +61,14 @@ class BadInputIT {
                           {"custom_id":"a","model":"gpt-4o-mini","messages":[{"role":"user","content":"2"}]}
                         ]}"""),
                         400, "jobs[1].custom_id", List.of()),
+                new BadRequest("a webhook_url at the metadata address is 400, even standalone (loopback allowed)",
+                        post("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                                + "\"webhook_url\":\"http://169.254.169.254/latest/meta-data/\"}"),
+                        400, "webhook_url", List.of("169.254.0.0/16")),
+                new BadRequest("a batch whose webhook_url is a private address is 400",
+                        api -> api.post("/v1/jobs/batch", key, "{\"webhook_url\":\"http://[::ffff:10.1.2.3]/h\","
+                                + "\"jobs\":[" + SluiceClient.chatJob("1") + "]}"),
+                        400, "webhook_url", List.of("10.0.0.0/8")),
                 new BadRequest("an unknown job id is 404",
                         api -> api.get("/v1/jobs/job_0123456789abcdef0123456789abcdef", key),
                         404, "does not exist", List.of()),
