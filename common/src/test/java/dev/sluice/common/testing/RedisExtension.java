@@ -8,10 +8,14 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
 /**
  * Two Redisson clients on the local Redis for a test class, each standing for one worker process, shut down after
  * the class: {@code @RegisterExtension static final RedisExtension redis = new RedisExtension();}, then
- * {@code redis.firstWorker()} and {@code redis.secondWorker()}.
+ * {@code redis.firstWorker()} and {@code redis.secondWorker()}; {@code redis.timer()} is a small scheduler the classes
+ * under test take (budget lanes, cache followers), stopped with the clients.
  */
 public final class RedisExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -21,6 +25,7 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
 
     private RedissonClient firstWorker;
     private RedissonClient secondWorker;
+    private ScheduledExecutorService timer;
 
     /** Configured like Sluice's own (lazy, plain strings), with short timeouts so a dead Redis fails fast. */
     public static RedissonClient connect(String address) {
@@ -35,12 +40,14 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
     public void beforeAll(ExtensionContext context) {
         firstWorker = connect(LOCAL);
         secondWorker = connect(LOCAL);
+        timer = Executors.newScheduledThreadPool(2);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         firstWorker.shutdown();
         secondWorker.shutdown();
+        timer.shutdownNow();
     }
 
     public RedissonClient firstWorker() {
@@ -49,5 +56,9 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
 
     public RedissonClient secondWorker() {
         return secondWorker;
+    }
+
+    public ScheduledExecutorService timer() {
+        return timer;
     }
 }

@@ -13,9 +13,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,12 +34,7 @@ class UpstreamBudgetIT {
     static void connect() {
         firstWorker = redis.firstWorker();
         secondWorker = redis.secondWorker();
-        timer = Executors.newScheduledThreadPool(2);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        timer.shutdownNow();
+        timer = redis.timer();
     }
 
     @Test

@@ -13,10 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,12 +36,7 @@ class ResponseCacheIT {
     static void connect() {
         firstWorker = redis.firstWorker();
         secondWorker = redis.secondWorker();
-        timer = Executors.newScheduledThreadPool(2);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        timer.shutdownNow();
+        timer = redis.timer();
     }
 
     @Test
