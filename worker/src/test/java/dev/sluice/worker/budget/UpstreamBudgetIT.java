@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
@@ -26,22 +24,12 @@ class UpstreamBudgetIT {
 
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
-    private static RedissonClient firstWorker;
-    private static RedissonClient secondWorker;
-    private static ScheduledExecutorService timer;
-
-    @BeforeAll
-    static void connect() {
-        firstWorker = redis.firstWorker();
-        secondWorker = redis.secondWorker();
-        timer = redis.timer();
-    }
 
     @Test
     void twoWorkersShareOneRequestsBudget() {
         BudgetKey key = freshKey();
-        UpstreamBudget first = new UpstreamBudget(firstWorker, limits(key, 10, 0));
-        UpstreamBudget second = new UpstreamBudget(secondWorker, limits(key, 10, 0));
+        UpstreamBudget first = new UpstreamBudget(redis.firstWorker(), limits(key, 10, 0));
+        UpstreamBudget second = new UpstreamBudget(redis.secondWorker(), limits(key, 10, 0));
 
         int granted = 0;
         for (int round = 0; round < 10; round++) {
@@ -56,9 +44,9 @@ class UpstreamBudgetIT {
     @Test
     void tokensBindWhenRequestsAreCheapAndRequestsBindWhenTokensAreCheap() {
         BudgetKey tokensBound = freshKey();
-        UpstreamBudget tpm = new UpstreamBudget(firstWorker, limits(tokensBound, 1_000, 1_000));
+        UpstreamBudget tpm = new UpstreamBudget(redis.firstWorker(), limits(tokensBound, 1_000, 1_000));
         BudgetKey requestsBound = freshKey();
-        UpstreamBudget rpm = new UpstreamBudget(firstWorker, limits(requestsBound, 3, 1_000_000));
+        UpstreamBudget rpm = new UpstreamBudget(redis.firstWorker(), limits(requestsBound, 3, 1_000_000));
 
         assertThat(grantsInARow(tpm, tokensBound, 400)).isEqualTo(2);
         assertThat(grantsInARow(rpm, requestsBound, 10)).isEqualTo(3);
@@ -70,7 +58,7 @@ class UpstreamBudgetIT {
     @Test
     void aJobLargerThanTheWholeTokenLimitIsRefusedAtOnce() {
         BudgetKey key = freshKey();
-        UpstreamBudget budget = new UpstreamBudget(firstWorker, limits(key, 100, 1_000));
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 100, 1_000));
 
         assertThat(budget.acquire(key, 1_001, 0).join()).isEqualTo(new Admission.TooLarge(1_000));
     }
@@ -78,7 +66,7 @@ class UpstreamBudgetIT {
     @Test
     void aBatchJobNeedingMostOfTheTokenLimitIsNotHeldBackForeverByTheReserve() {
         BudgetKey key = freshKey();
-        UpstreamBudget budget = new UpstreamBudget(firstWorker, limits(key, 100, 1_000));
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 100, 1_000));
 
         assertThat(budget.acquire(key, 980, 0.05).join()).isEqualTo(new Admission.Granted());
     }
@@ -86,9 +74,9 @@ class UpstreamBudgetIT {
     @Test
     void limitsLearnedFromHeadersReplaceUnknownOnesAndLowerConfiguredOnes() {
         BudgetKey unknown = freshKey();
-        UpstreamBudget learning = new UpstreamBudget(firstWorker, limits(unknown, 0, 0));
+        UpstreamBudget learning = new UpstreamBudget(redis.firstWorker(), limits(unknown, 0, 0));
         BudgetKey tooHigh = freshKey();
-        UpstreamBudget configuredTooHigh = new UpstreamBudget(secondWorker, limits(tooHigh, 1_000, 0));
+        UpstreamBudget configuredTooHigh = new UpstreamBudget(redis.secondWorker(), limits(tooHigh, 1_000, 0));
 
         learning.observe(unknown, headers(50, 100_000, 2, 90_000)).join();
         configuredTooHigh.observe(tooHigh, headers(4, 100_000, 4, 100_000)).join();
@@ -100,8 +88,8 @@ class UpstreamBudgetIT {
     @Test
     void aCoolDownStartedByOneWorkerHoldsEveryWorker() {
         BudgetKey key = freshKey();
-        UpstreamBudget first = new UpstreamBudget(firstWorker, limits(key, 1_000, 1_000_000));
-        UpstreamBudget second = new UpstreamBudget(secondWorker, limits(key, 1_000, 1_000_000));
+        UpstreamBudget first = new UpstreamBudget(redis.firstWorker(), limits(key, 1_000, 1_000_000));
+        UpstreamBudget second = new UpstreamBudget(redis.secondWorker(), limits(key, 1_000, 1_000_000));
 
         first.coolDown(key, Duration.ofSeconds(5), "requests").join();
 
@@ -113,7 +101,7 @@ class UpstreamBudgetIT {
     @Test
     void aRateLimitAskingForADayCoolsTheModelDownForFiveMinutesAtMost() {
         BudgetKey key = freshKey();
-        UpstreamBudget budget = new UpstreamBudget(firstWorker, limits(key, 1_000, 1_000_000));
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 1_000, 1_000_000));
         MeteredUpstream upstream = new MeteredUpstream(null, null, budget, null, new SimpleMeterRegistry(),
                 Duration.ofMinutes(5));
 
@@ -128,7 +116,7 @@ class UpstreamBudgetIT {
     @Test
     void settlingGivesBackWhatTheEstimateOverstated() {
         BudgetKey key = freshKey();
-        UpstreamBudget budget = new UpstreamBudget(firstWorker, limits(key, 1_000, 1_000));
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 1_000, 1_000));
         assertThat(budget.acquire(key, 1_000, 0).join()).isEqualTo(new Admission.Granted());
         assertThat(budget.acquire(key, 500, 0).join()).isInstanceOf(Admission.Wait.class);
 
@@ -141,9 +129,9 @@ class UpstreamBudgetIT {
     void theGateServesInteractiveJobsFirstAndTakesBatchTenantsInTurn() {
         BudgetKey key = freshKey();
         RateLimitProperties limits = limits(key, 600, 0);
-        UpstreamBudget budget = new UpstreamBudget(firstWorker, limits);
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits);
         grantsInARow(budget, key, 1);
-        BudgetGate gate = new BudgetGate(budget, limits, timer, timer, new SimpleMeterRegistry());
+        BudgetGate gate = new BudgetGate(budget, limits, redis.timer(), redis.timer(), new SimpleMeterRegistry());
         // the budget is now spent, so every ticket below waits and the lane decides the order (one per 100 ms)
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<?>> admitted = new ArrayList<>();
@@ -165,7 +153,7 @@ class UpstreamBudgetIT {
             BudgetKey key = freshKey();
             RateLimitProperties limits = limits(key, 0, 0);
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            BudgetGate gate = new BudgetGate(new UpstreamBudget(unreachable, limits), limits, timer, timer, meters);
+            BudgetGate gate = new BudgetGate(new UpstreamBudget(unreachable, limits), limits, redis.timer(), redis.timer(), meters);
 
             CompletableFuture<Admission> admission = gate.admit(new BudgetGate.Ticket(key, "t", false, 10));
 

@@ -13,9 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
@@ -28,20 +26,10 @@ class ResponseCacheIT {
             Duration.ofSeconds(30));
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
-    private static RedissonClient firstWorker;
-    private static RedissonClient secondWorker;
-    private static ScheduledExecutorService timer;
-
-    @BeforeAll
-    static void connect() {
-        firstWorker = redis.firstWorker();
-        secondWorker = redis.secondWorker();
-        timer = redis.timer();
-    }
 
     @Test
     void aStoredSuccessAnswersTheNextIdenticalJob() {
-        ResponseCache cache = new ResponseCache(firstWorker, ON, timer, new SimpleMeterRegistry());
+        ResponseCache cache = new ResponseCache(redis.firstWorker(), ON, redis.timer(), new SimpleMeterRegistry());
         TenantId tenant = TenantId.newId();
         String prompt = "cache me " + UUID.randomUUID();
 
@@ -58,8 +46,8 @@ class ResponseCacheIT {
 
     @Test
     void identicalJobsInTwoWorkersWaitForOneLeader() throws Exception {
-        ResponseCache first = new ResponseCache(firstWorker, ON, timer, new SimpleMeterRegistry());
-        ResponseCache second = new ResponseCache(secondWorker, ON, timer, new SimpleMeterRegistry());
+        ResponseCache first = new ResponseCache(redis.firstWorker(), ON, redis.timer(), new SimpleMeterRegistry());
+        ResponseCache second = new ResponseCache(redis.secondWorker(), ON, redis.timer(), new SimpleMeterRegistry());
         TenantId tenant = TenantId.newId();
         String prompt = "single flight " + UUID.randomUUID();
 
@@ -80,7 +68,7 @@ class ResponseCacheIT {
 
     @Test
     void aFailedLeaderHandsTheFlightToAFollower() throws Exception {
-        ResponseCache cache = new ResponseCache(firstWorker, ON, timer, new SimpleMeterRegistry());
+        ResponseCache cache = new ResponseCache(redis.firstWorker(), ON, redis.timer(), new SimpleMeterRegistry());
         TenantId tenant = TenantId.newId();
         String prompt = "failing leader " + UUID.randomUUID();
         Lookup leader = cache.lookup(job(tenant, prompt, null)).join();
@@ -95,8 +83,8 @@ class ResponseCacheIT {
 
     @Test
     void aRedeliveredJobTakesOverTheFlightItsStoppedWorkerLeft() throws Exception {
-        ResponseCache stoppedWorker = new ResponseCache(firstWorker, ON, timer, new SimpleMeterRegistry());
-        ResponseCache newWorker = new ResponseCache(secondWorker, ON, timer, new SimpleMeterRegistry());
+        ResponseCache stoppedWorker = new ResponseCache(redis.firstWorker(), ON, redis.timer(), new SimpleMeterRegistry());
+        ResponseCache newWorker = new ResponseCache(redis.secondWorker(), ON, redis.timer(), new SimpleMeterRegistry());
         JobSubmitted job = job(TenantId.newId(), "redelivered " + UUID.randomUUID(), null);
         assertThat(((Lookup.Miss) stoppedWorker.lookup(job).join()).flight()).isNotNull();
 
@@ -111,7 +99,7 @@ class ResponseCacheIT {
         RedissonClient unreachable = RedisExtension.connect(RedisExtension.UNREACHABLE);
         try {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            ResponseCache cache = new ResponseCache(unreachable, ON, timer, meters);
+            ResponseCache cache = new ResponseCache(unreachable, ON, redis.timer(), meters);
 
             Lookup lookup = cache.lookup(job(TenantId.newId(), "no redis", null)).get(10, TimeUnit.SECONDS);
 
