@@ -15,7 +15,8 @@ public final class CircuitPermit {
     private final String model;
     private final boolean fallback;
     private final CircuitBreaker breaker;
-    private final long startedNanos;
+    /** When the call went out (see {@link #maySend()}); -1 until then. */
+    private volatile long sentNanos = -1;
     private final boolean trial;
     private final UpstreamCircuits circuits;
     private final AtomicBoolean settled;
@@ -24,7 +25,6 @@ public final class CircuitPermit {
         this.model = model;
         this.fallback = fallback;
         this.breaker = breaker;
-        this.startedNanos = System.nanoTime();
         this.trial = trial;
         this.circuits = circuits;
         this.settled = new AtomicBoolean(circuits == null);
@@ -58,9 +58,17 @@ public final class CircuitPermit {
         return trial;
     }
 
-    /** Whether the call may still go out now (see {@link UpstreamCircuits#maySend}). */
+    /**
+     * Whether the call may still go out now (see {@link UpstreamCircuits#maySend}), asked right before it is sent:
+     * a yes starts the call's clock, so the time the job waited for its budget, the cache or its partition is never
+     * counted as the call's.
+     */
     public boolean maySend() {
-        return circuits != null && circuits.maySend(this);
+        if (circuits == null || !circuits.maySend(this)) {
+            return false;
+        }
+        sentNanos = circuits.nanoTime();
+        return true;
     }
 
     /** The call was not made (cancelled, a cache hit, not sent): gives the permit back, once; after a record, nothing. */
@@ -79,7 +87,8 @@ public final class CircuitPermit {
         return breaker;
     }
 
-    long startedNanos() {
-        return startedNanos;
+    /** When the call went out, or -1 when it never did. */
+    long sentNanos() {
+        return sentNanos;
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -34,6 +35,8 @@ public class UpstreamCircuits implements ReadinessDetail {
     private static final Logger log = LoggerFactory.getLogger(UpstreamCircuits.class);
     /** Longer than any trial call can take (the upstream timeout is 60 s by default). */
     private static final java.time.Duration TRIAL_BOUND = java.time.Duration.ofMinutes(3);
+    /** No call is ever slow to the circuit (see the configuration below). */
+    private static final java.time.Duration NEVER_SLOW = java.time.Duration.ofDays(365);
 
     /** The error Resilience4j records for a failed call; the job's own error is logged and stored elsewhere. */
     private static final class UpstreamFailure extends RuntimeException {
@@ -49,9 +52,16 @@ public class UpstreamCircuits implements ReadinessDetail {
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final Map<String, Queue<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
+    private final LongSupplier nanoClock;
 
     public UpstreamCircuits(CircuitProperties properties, String upstreamName, ScheduledExecutorService timer,
                             MeterRegistry meters) {
+        this(properties, upstreamName, timer, meters, System::nanoTime);
+    }
+
+    UpstreamCircuits(CircuitProperties properties, String upstreamName, ScheduledExecutorService timer,
+                     MeterRegistry meters, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(properties.windowSize())
@@ -63,6 +73,10 @@ public class UpstreamCircuits implements ReadinessDetail {
                 // a trial whose outcome never comes back (a bug, a worker stopping mid-call) must not hold the
                 // circuit half-open for ever: after this it opens again and the next open wait starts a new trial
                 .maxWaitDurationInHalfOpenState(TRIAL_BOUND)
+                // slow calls never open a circuit: a 60 s answer is normal for a long completion, and a call that
+                // takes too long ends in the client's timeout, which is a failure and counts as one
+                .slowCallRateThreshold(100)
+                .slowCallDurationThreshold(NEVER_SLOW)
                 .build());
         this.fallbacks = properties.fallbacks();
         this.upstreamName = upstreamName;
@@ -128,12 +142,25 @@ public class UpstreamCircuits implements ReadinessDetail {
             return;
         }
         admitted.decrementAndGet();
-        long took = System.nanoTime() - permit.startedNanos();
+        long took = callNanos(permit);
         if (outcome instanceof Outcome.Retry retry) {
             permit.breaker().onError(took, TimeUnit.NANOSECONDS, new UpstreamFailure(retry.code()));
         } else {
             permit.breaker().onSuccess(took, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * The call's own duration: from the moment it went out ({@link CircuitPermit#maySend()}) to its outcome. Waiting for
+     * the budget, the cache or a partition before that is the queue's time, not the upstream's.
+     */
+    long callNanos(CircuitPermit permit) {
+        long sent = permit.sentNanos();
+        return sent < 0 ? 0 : Math.max(0, nanoClock.getAsLong() - sent);
+    }
+
+    long nanoTime() {
+        return nanoClock.getAsLong();
     }
 
     /** The permitted call was not made (cancelled, a cache hit, expired): give the permission back. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +29,39 @@ class UpstreamCircuitsTest {
     private UpstreamCircuits circuits(String fallbacks) {
         return new UpstreamCircuits(new CircuitProperties(50, 4, 4, Duration.ofMillis(200), fallbacks), "test", timer,
                 new SimpleMeterRegistry());
+    }
+
+    @Test
+    void timeInTheQueueIsNotTheCallsAndSlowAnswersNeverOpenTheCircuit() {
+        AtomicLong now = new AtomicLong();
+        UpstreamCircuits circuits = new UpstreamCircuits(new CircuitProperties(50, 4, 4, Duration.ofMillis(200), ""),
+                "test", timer, new SimpleMeterRegistry(), now::get);
+        for (int i = 0; i < 10; i++) {
+            CircuitPermit permit = circuits.admit("gpt-4o").join();
+            now.addAndGet(Duration.ofMinutes(5).toNanos());   // waiting for its budget behind a deep backlog
+            assertThat(permit.maySend()).isTrue();
+            now.addAndGet(Duration.ofSeconds(90).toNanos());  // a long completion, answered
+            assertThat(Duration.ofNanos(circuits.callNanos(permit))).isEqualTo(Duration.ofSeconds(90));
+            circuits.record(permit, ANSWERED);
+        }
+
+        assertThat(circuits.isHoldingCalls("gpt-4o")).isFalse();
+        CircuitPermit next = circuits.admit("gpt-4o").join();
+        assertThat(next.breaker().getMetrics().getNumberOfSlowCalls()).isZero();
+        assertThat(next.breaker().getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(4);
+        next.release();
+    }
+
+    @Test
+    void aPermitWhoseCallNeverWentOutHasNoDuration() {
+        AtomicLong now = new AtomicLong();
+        UpstreamCircuits circuits = new UpstreamCircuits(new CircuitProperties(50, 4, 4, Duration.ofMillis(200), ""),
+                "test", timer, new SimpleMeterRegistry(), now::get);
+        CircuitPermit permit = circuits.admit("gpt-4o").join();
+        now.addAndGet(Duration.ofMinutes(10).toNanos());
+
+        assertThat(circuits.callNanos(permit)).isZero();
+        permit.release();
     }
 
     @Test
