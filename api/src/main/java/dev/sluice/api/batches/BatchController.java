@@ -103,17 +103,8 @@ class BatchController {
                                              @RequestParam(required = false) String after,
                                              HttpServletRequest request, HttpServletResponse response) {
         Duration waitFor = LongPoll.parseWait(wait);
-        BatchView first = get(id, limit, after, request, response);
-        UUID batchId = BatchId.parse(id).orElseThrow().value();
-        boolean[] firstRead = {true};
-        return LongPoll.until(events, batchId, waitFor,
-                () -> {
-                    if (firstRead[0]) {
-                        firstRead[0] = false;
-                        return first;
-                    }
-                    return get(id, limit, after, request, response);
-                },
+        BatchRead read = readOf(id, limit, after, request, response);
+        return LongPoll.until(events, read.batch().id(), waitFor, () -> view(id, read),
                 view -> !IN_PROGRESS.equals(view.status()), longPollReads);
     }
 
@@ -122,6 +113,15 @@ class BatchController {
                   @RequestParam(defaultValue = "100") int limit,
                   @RequestParam(required = false) String after,
                   HttpServletRequest request, HttpServletResponse response) {
+        return view(id, readOf(id, limit, after, request, response));
+    }
+
+    /** A checked request for one batch's page: its row (the tenant's, or 404), the page size and cursor. */
+    private record BatchRead(BatchRecord batch, int limit, UUID after) {
+    }
+
+    private BatchRead readOf(String id, int limit, String after, HttpServletRequest request,
+                             HttpServletResponse response) {
         TenantId tenant = AuthenticatedTenant.of(request);
         if (limit < 1 || limit > 1000) {
             throw Problems.invalidRequest(List.of(new FieldProblem("limit", "must be from 1 to 1000")));
@@ -135,11 +135,17 @@ class BatchController {
         CorrelationFilter.correlateWith(id, response);
         BatchRecord batch = jdbi.withExtension(BatchDao.class, dao -> dao.findForTenant(batchId.value(), tenant.value()))
                 .orElseThrow(() -> Problems.notFound("batch " + id));
-        UUID cursor = afterId;
+        return new BatchRead(batch, limit, afterId);
+    }
+
+    /** The batch as it is now: a pure read, also on a long-poll's thread. */
+    private BatchView view(String id, BatchRead read) {
+        BatchRecord batch = read.batch();
         List<StatusCount> counts = jdbi.withExtension(JobDao.class, dao -> dao.countByStatusInBatch(batch.id()));
-        List<JobRecord> page = jdbi.withExtension(JobDao.class, dao -> dao.findPageInBatch(batch.id(), cursor, limit + 1));
-        boolean hasMore = page.size() > limit;
-        List<JobView> jobs = page.stream().limit(limit).map(JobView::of).toList();
+        List<JobRecord> page = jdbi.withExtension(JobDao.class,
+                dao -> dao.findPageInBatch(batch.id(), read.after(), read.limit() + 1));
+        boolean hasMore = page.size() > read.limit();
+        List<JobView> jobs = page.stream().limit(read.limit()).map(JobView::of).toList();
         String lastId = jobs.isEmpty() ? null : jobs.get(jobs.size() - 1).id();
         Optional<BatchEnd> end = jdbi.withExtension(BatchDao.class, dao -> dao.findEnd(batch.id()));
         return new BatchView(id, "batch", end.map(BatchEnd::outcome).orElse(IN_PROGRESS), batch.jobCount(),
