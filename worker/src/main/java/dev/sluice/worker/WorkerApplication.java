@@ -3,7 +3,6 @@ package dev.sluice.worker;
 import dev.sluice.common.runtime.JvmDefaults;
 import dev.sluice.common.health.HealthController;
 import dev.sluice.common.json.JsonConfiguration;
-import dev.sluice.common.events.JobEventsTopicConfiguration;
 import dev.sluice.common.messaging.TopicsConfiguration;
 import dev.sluice.common.persistence.PersistenceConfiguration;
 import dev.sluice.common.redis.RedisConfiguration;
@@ -15,8 +14,7 @@ import org.springframework.context.annotation.Import;
 /** Drains the jobs topic: upstream calls, results into PostgreSQL, offsets committed only after the write. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import({JsonConfiguration.class, PersistenceConfiguration.class, TopicsConfiguration.class, JobEventsTopicConfiguration.class,
-        RedisConfiguration.class,
+@Import({JsonConfiguration.class, PersistenceConfiguration.class, TopicsConfiguration.class, RedisConfiguration.class,
         HealthController.class, HealthController.ReadinessConfiguration.class})
 public class WorkerApplication {
 

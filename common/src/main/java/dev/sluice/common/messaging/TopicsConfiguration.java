@@ -1,5 +1,6 @@
 package dev.sluice.common.messaging;
 
+import dev.sluice.common.events.JobEvent;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -36,6 +37,16 @@ public class TopicsConfiguration {
                 .replicas(topics.replicationFactor())
                 // a dead letter carries its job's record plus headers
                 .config("max.message.bytes", Long.toString(topics.maxRecordSize().toBytes() + 65_536))
+                .build();
+    }
+
+    /** Job and batch events ({@code sluice.job-events}): as many partitions as the jobs topic, kept seven days. */
+    @Bean
+    NewTopic jobEventsTopic(TopicsProperties topics) {
+        return TopicBuilder.name(JobEvent.TOPIC)
+                .partitions(topics.jobsPartitions())
+                .replicas(topics.replicationFactor())
+                .config("retention.ms", Long.toString(java.time.Duration.ofDays(7).toMillis()))
                 .build();
     }
 }
