@@ -12,7 +12,7 @@ import dev.sluice.api.idempotency.IdempotentRequest;
 import dev.sluice.api.jobs.ApiProperties;
 import dev.sluice.api.jobs.JobRequestValidator;
 import dev.sluice.api.jobs.JobSubmitter;
-import dev.sluice.api.jobs.JobView;
+import dev.sluice.common.jobs.JobView;
 import dev.sluice.api.jobs.RequestBodies;
 import dev.sluice.api.problems.FieldProblem;
 import dev.sluice.api.problems.Problems;

@@ -7,10 +7,13 @@ import dev.sluice.api.idempotency.IdempotencyKey;
 import dev.sluice.api.idempotency.IdempotentRequest;
 import dev.sluice.api.problems.Problems;
 import dev.sluice.api.tenants.AuthenticatedTenant;
+import dev.sluice.api.webhooks.JobWebhooks;
 import dev.sluice.common.correlation.Correlation;
 import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.jobs.JobRecord;
+import dev.sluice.common.jobs.JobView;
+import dev.sluice.common.webhooks.WebhookDeliveryView;
 import dev.sluice.common.tenants.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -51,10 +54,12 @@ class JobController {
     private final JobEventFeed events;
     private final JobCancellation cancellation;
     private final ExecutorService longPollReads;
+    private final JobWebhooks webhooks;
 
     JobController(JobSubmitter submitter, JobRequestValidator validator, Jdbi jdbi, ApiProperties properties,
                   JsonMapper json, JobEventFeed events, ExecutorService longPollReads,
-                  JobCancellation cancellation) {
+                  JobCancellation cancellation, JobWebhooks webhooks) {
+        this.webhooks = webhooks;
         this.cancellation = cancellation;
         this.events = events;
         this.longPollReads = longPollReads;
@@ -92,7 +97,7 @@ class JobController {
 
     @GetMapping("/{id}")
     JobView get(@PathVariable String id, HttpServletRequest request, HttpServletResponse response) {
-        return JobView.of(find(id, AuthenticatedTenant.of(request), response));
+        return view(find(id, AuthenticatedTenant.of(request), response));
     }
 
     /** Long-poll: the job as soon as it is terminal, or after at most {@code wait} seconds as it is then. */
@@ -105,13 +110,37 @@ class JobController {
         return LongPoll.until(events, job.id(), waitFor,
                 () -> jdbi.withExtension(JobDao.class, dao -> dao.findForTenant(job.id(), tenant.value())).orElseThrow(),
                 now -> now.status().isTerminal(), longPollReads)
-                .thenApply(JobView::of);
+                .thenApplyAsync(this::view, longPollReads);
     }
 
     @DeleteMapping("/{id}")
     JobView cancel(@PathVariable String id, HttpServletRequest request, HttpServletResponse response) {
         TenantId tenant = AuthenticatedTenant.of(request);
-        return JobView.of(cancellation.cancel(tenant, find(id, tenant, response)));
+        return view(cancellation.cancel(tenant, find(id, tenant, response)));
+    }
+
+    /**
+     * Sends the job's latest webhook event again, with the same event id (the worker's dispatcher sends it; this only
+     * makes it due now, with a fresh give-up clock). 409 when there is no event to send.
+     */
+    @PostMapping("/{id}/webhook/redeliver")
+    JobView redeliverWebhook(@PathVariable String id, HttpServletRequest request, HttpServletResponse response) {
+        TenantId tenant = AuthenticatedTenant.of(request);
+        JobRecord job = find(id, tenant, response);
+        Optional<WebhookDeliveryView> redelivered = webhooks.redeliver(job.id(), tenant.value());
+        if (redelivered.isEmpty()) {
+            Optional<WebhookDeliveryView> now = webhooks.of(job);
+            throw Problems.conflict(now.isPresent()
+                    ? "job " + id + "'s webhook event is on its way to its first attempt; there is nothing to send again yet"
+                    : job.status().isTerminal() ? "job " + id + " has no webhook_url"
+                    : "job " + id + " is " + job.status().wireName() + ": a webhook event is sent when it ends");
+        }
+        return JobView.of(job).withWebhook(redelivered.get());
+    }
+
+    private JobView view(JobRecord job) {
+        JobView view = JobView.of(job);
+        return webhooks.of(job).map(view::withWebhook).orElse(view);
     }
 
     private JobRecord find(String id, TenantId tenant, HttpServletResponse response) {

@@ -106,7 +106,15 @@ public final class WebhookTargetGuard {
     /** The URL's form, then every address its host resolves to. */
     public CheckedTarget check(String url) throws RefusedTarget {
         URI uri = parse(url);
-        String host = uri.getHost();
+        return new CheckedTarget(uri, checkHost(uri.getHost()));
+    }
+
+    /**
+     * Every address the host (a name, or an address literal, IPv6 with or without brackets) resolves to, once all of
+     * them passed: the addresses to connect to. A delivery's connection looks its host up through this, so it goes
+     * to an address that was checked, never to a second look-up's answer.
+     */
+    public List<InetAddress> checkHost(String host) throws RefusedTarget {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
@@ -127,7 +135,7 @@ public final class WebhookTargetGuard {
                         + (allowed.isEmpty() ? "" : " (or those in " + allowed + ")"));
             }
         }
-        return new CheckedTarget(uri, List.of(addresses));
+        return List.of(addresses);
     }
 
     /**

@@ -145,8 +145,10 @@ public final class SluiceStack implements AutoCloseable {
         properties.put("spring.datasource.username", settings.databaseUser());
         properties.put("spring.datasource.password", settings.databasePassword());
         // on one machine the receiver is usually on the same machine: loopback webhooks are allowed (the api says so)
-        properties.put("sluice.api.webhooks.allowed-networks",
-                System.getenv().getOrDefault("SLUICE_WEBHOOK_ALLOWED_NETWORKS", STANDALONE_WEBHOOK_NETWORKS));
+        String webhookNetworks = System.getenv().getOrDefault("SLUICE_WEBHOOK_ALLOWED_NETWORKS",
+                STANDALONE_WEBHOOK_NETWORKS);
+        properties.put("sluice.api.webhooks.allowed-networks", webhookNetworks);
+        properties.put("sluice.webhooks.allowed-networks", webhookNetworks);
         properties.putAll(settings.extraProperties());
         List<String> args = new ArrayList<>();
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));

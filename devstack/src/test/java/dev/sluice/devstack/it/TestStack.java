@@ -54,6 +54,9 @@ public final class TestStack {
                         Map.entry("sluice.worker.shutdown-timeout", "10s"),
                         Map.entry("sluice.topics.jobs-partitions", Integer.toString(JOBS_PARTITIONS)),
                         Map.entry("sluice.api.tenant-limits.cache-ttl", "200ms"),
+                        Map.entry("sluice.webhooks.timeout", "3s"),
+                        Map.entry("sluice.webhooks.retry-initial", "200ms"),
+                        Map.entry("sluice.webhooks.retry-max", "1s"),
                         // a fresh shared budget in Redis for every test run; limits learned by one run stay there
                         Map.entry("sluice.upstream.name", "it-" + java.util.UUID.randomUUID())));
                 stack = SluiceStack.start(settings);
@@ -86,6 +89,11 @@ public final class TestStack {
         environment.put("OPENAI_API_KEY", SluiceStack.SIMULATOR_KEY);
         environment.put("OPENAI_API_KEY_FILE", "");
         environment.put("UPSTREAM_NAME", upstreamName + "-" + java.util.UUID.randomUUID());
+        // the tests' webhook receivers listen on this machine; a killed worker's claims run out in 9 s
+        environment.put("SLUICE_WEBHOOK_ALLOWED_NETWORKS", SluiceStack.STANDALONE_WEBHOOK_NETWORKS);
+        environment.put("SLUICE_WEBHOOK_TIMEOUT", "2s");
+        environment.put("SLUICE_WEBHOOK_RETRY_INITIAL", "200ms");
+        environment.put("SLUICE_WEBHOOK_RETRY_MAX", "1s");
         return environment;
     }
 

@@ -1,0 +1,1 @@
+select webhook_url from batches where id = :id and tenant_id = :tenantId

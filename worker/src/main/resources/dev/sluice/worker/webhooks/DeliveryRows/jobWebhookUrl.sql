@@ -1,0 +1,1 @@
+select webhook_url from jobs where id = :id and tenant_id = :tenantId
