@@ -103,7 +103,8 @@ public final class DrainBenchmark {
         }
         if (simulator != null) {
             System.out.println("Figures are the upstream simulator's own counters. Steady state starts when the upstream's"
-                    + " bucket (full at the start) is empty and ends when 90 % of the jobs are done.");
+                    + " first bucket (a whole minute, full, unless the limits say otherwise) is spent and ends when"
+                    + " 90 % of the jobs are done.");
         } else {
             System.out.println("Upstream " + options.external().url() + ", model " + options.external().model()
                     + ": figures are read from Sluice's side (jobs in PostgreSQL, 429s in the worker logs); duplicate"

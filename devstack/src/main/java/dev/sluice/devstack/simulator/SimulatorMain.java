@@ -50,7 +50,6 @@ public final class SimulatorMain {
         stopped.await();
     }
 
-    /** What the command line asks for: the start-up settings and the behaviour to switch to once started. */
     private static Set<String> names() {
         Set<String> names = new java.util.HashSet<>(Set.of("port", "host", "key", "latency-ms", "rpm", "tpm",
                 "error-rate", "seed"));
@@ -58,6 +57,7 @@ public final class SimulatorMain {
         return Set.copyOf(names);
     }
 
+    /** What the command line asks for: the start-up settings and the behaviour to switch to once started. */
     private record Run(SimulatorSettings settings, OptionalLong latencyMillis, long rpm, long tpm, double errorRate,
                        LimitModel limitModel) {
 
