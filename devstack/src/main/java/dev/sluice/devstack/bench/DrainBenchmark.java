@@ -2,6 +2,7 @@ package dev.sluice.devstack.bench;
 
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.devstack.cli.Options;
+import dev.sluice.devstack.simulator.LimitModel;
 import dev.sluice.devstack.simulator.SimulatorStats;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import org.jdbi.v3.core.Jdbi;
@@ -98,8 +99,12 @@ public final class DrainBenchmark {
         System.out.printf("%nSluice drain benchmark (run %s): upstream latency %d ms, RPM case %,d rpm, TPM case %,d tpm%n",
                 runId, options.latencyMillis(), options.requestsPerMinute(), options.tokensPerMinute());
         if (simulator != null) {
+            System.out.println("Upstream limits (rpm, tpm and keys cases): " + options.limitModel().describe());
+        }
+        if (simulator != null) {
             System.out.println("Figures are the upstream simulator's own counters. Steady state starts when the upstream's"
-                    + " bucket (full at the start) is empty and ends when 90 % of the jobs are done.");
+                    + " first bucket (a whole minute, full, unless the limits say otherwise) is spent and ends when"
+                    + " 90 % of the jobs are done.");
         } else {
             System.out.println("Upstream " + options.external().url() + ", model " + options.external().model()
                     + ": figures are read from Sluice's side (jobs in PostgreSQL, 429s in the worker logs); duplicate"
@@ -155,6 +160,7 @@ public final class DrainBenchmark {
         configureUpstream(limitCase);
         List<ObjectNode> jobs = jobs(limitCase, simulator != null ? model : options.external().model());
         Map<String, String> env = workerEnvironment(model, options.bulkConcurrency(), false);
+        giveLimitsWithoutHeaders(env, limitCase);
         sluiceSide.startRun(logDirectory().resolve(model));
         try (WorkerProcesses workers = WorkerProcesses.start(workerCount, env, logDirectory().resolve(model))) {
             awaitGroupMembers(workerCount);
@@ -202,6 +208,7 @@ public final class DrainBenchmark {
                 }
             }
             Map<String, String> env = workerEnvironment(model, options.bulkConcurrency(), false);
+            giveLimitsWithoutHeaders(env, "rpm");
             if (keys == 2) {
                 env.put("SLUICE_UPSTREAM_TARGETS_0_NAME", model + "-second");
                 env.put("SLUICE_UPSTREAM_TARGETS_0_BASEURL", simulator.baseUrl());
@@ -236,6 +243,11 @@ public final class DrainBenchmark {
         SimulatorStats last = samples.get(samples.size() - 1).stats();
         // steady state starts once the upstream's bucket is (nearly) empty: it starts full (one minute's worth) and
         // refills at the limit, so that is when what was spent reaches the limit plus the refill since the first answer
+        // what the bucket holds at the start: a whole minute's worth by default, less with a short window or a partial fill;
+        // if it is never nearly empty (the drain stays below the limit), steady state starts once it would have been
+        // emptied at the limit, so the rate is still measured
+        double burst = burstOf(limit);
+        long emptyByNanos = (long) (60e9 * burst / limit);
         UpstreamTimeline.Sample from = null;
         UpstreamTimeline.Sample to = null;
         Long firstAnswerAt = null;
@@ -248,7 +260,8 @@ public final class DrainBenchmark {
             }
             double refilled = firstAnswerAt == null ? 0 : limit * (sample.atNanos() - firstAnswerAt) / 60e9;
             // nearly empty (batch jobs never take the last 5 %), then 10 s more for what is left to go
-            if (nearlyEmptyAt == null && firstAnswerAt != null && spent >= 0.9 * limit + refilled) {
+            if (nearlyEmptyAt == null && firstAnswerAt != null && (spent >= 0.9 * burst + refilled
+                    || sample.atNanos() - firstAnswerAt >= emptyByNanos + 60e9)) {
                 nearlyEmptyAt = sample.atNanos();
             }
             if (from == null && nearlyEmptyAt != null && sample.atNanos() - nearlyEmptyAt >= 10e9) {
@@ -270,6 +283,15 @@ public final class DrainBenchmark {
                 last.chatRequests() - first.chatRequests(), last.rateLimited() - first.rateLimited(),
                 last.duplicatePaidCalls() - first.duplicatePaidCalls(), lost, wall, windowOk,
                 windowOk ? Duration.ofNanos(to.atNanos() - from.atNanos()) : Duration.ZERO);
+    }
+
+    /** What the simulator's bucket holds at its start, in the limit's unit (all of it by default). */
+    private double burstOf(long limit) {
+        if (simulator == null) {
+            return limit; // an unknown upstream: assume a whole minute, full
+        }
+        LimitModel model = options.limitModel();
+        return limit * (model.window().toNanos() / 60e9) * model.initialFill();
     }
 
     private void report(Result result) {
@@ -438,10 +460,17 @@ public final class DrainBenchmark {
         if (simulator == null) {
             return; // an external upstream has the limits of its account
         }
-        simulator.behaviour().resetToDefaults().setAcceptAnyModel(true)
+        options.limitModel().applyTo(simulator.behaviour().resetToDefaults().setAcceptAnyModel(true)
                 .setLatency(Duration.ofMillis(options.latencyMillis()))
                 .setRateLimits("rpm".equals(limitCase) ? options.requestsPerMinute() : 0,
-                        "tpm".equals(limitCase) ? options.tokensPerMinute() : 0);
+                        "tpm".equals(limitCase) ? options.tokensPerMinute() : 0));
+    }
+
+    /** An upstream that sends no x-ratelimit-* headers: the workers pace by the limits they are given. */
+    private void giveLimitsWithoutHeaders(Map<String, String> env, String limitCase) {
+        if (simulator != null && !options.limitModel().rateLimitHeaders()) {
+            env.put("rpm".equals(limitCase) ? "UPSTREAM_RPM" : "UPSTREAM_TPM", Long.toString(limitOf(limitCase)));
+        }
     }
 
     /** Enough jobs to empty the upstream's full bucket (one minute's worth), refill included, then run steadily. */

@@ -1,6 +1,7 @@
 package dev.sluice.devstack.bench;
 
 import dev.sluice.devstack.cli.Options;
+import dev.sluice.devstack.simulator.LimitModel;
 
 import java.util.List;
 import java.util.Set;
@@ -8,12 +9,13 @@ import java.util.Set;
 /**
  * Options of {@code ./sluice bench drain}, read by {@link Options}; {@link #USAGE} lists them with their defaults.
  * Against an OpenAI-compatible server that is not the simulator: upstream-url, upstream-key-file (or OPENAI_API_KEY)
- * and model; rpm and tpm are then the account's limits, and only the rpm and tpm cases run.
+ * and model; rpm and tpm are then the account's limits, and only the rpm and tpm cases run. {@code limitModel}: how
+ * the simulator enforces and reports its limits in the rpm, tpm and keys cases (the options of {@link LimitModel}).
  */
 record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMillis, List<Integer> workerCounts,
                     int steadySeconds, int naiveConcurrency, int bulkConcurrency, int capacityJobs,
                     int capacityWarmUpJobs, int capacityLatencyMillis, int capacityConcurrency, int cacheJobs,
-                    int maxWaitSeconds, List<String> scenarios, External external) {
+                    int maxWaitSeconds, List<String> scenarios, External external, LimitModel limitModel) {
 
     /** An upstream the bench does not start: where it is, where its key is, which model to drain. */
     record External(String url, String keyFile, String model) {
@@ -23,10 +25,7 @@ record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMil
         return external.url() != null;
     }
 
-    private static final Set<String> NAMES = Set.of("rpm", "tpm", "latency-ms", "workers", "steady-seconds",
-            "naive-concurrency", "bulk-concurrency", "capacity-jobs", "capacity-warmup-jobs", "capacity-latency-ms",
-            "capacity-concurrency", "cache-jobs", "max-wait-seconds", "scenarios", "upstream-url",
-            "upstream-key-file", "model");
+    private static final Set<String> NAMES = names();
 
     static final String USAGE = """
             usage: ./sluice bench drain [--name=value ...]
@@ -45,8 +44,20 @@ record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMil
               --max-wait-seconds=600                              give up on a pass after this long
               --upstream-url=URL --upstream-key-file=F --model=M  drain an OpenAI-compatible server instead of the
                                                                   simulator (rpm and tpm are then its account's limits)
+              How the simulator enforces and reports its limits in the rpm, tpm and keys cases (default: as Sluice
+              estimates them; without x-ratelimit-* headers the workers are given the limits as UPSTREAM_RPM/TPM):
+            """ + LimitModel.OPTIONS + """
               --help                                              this text
             """;
+
+    private static Set<String> names() {
+        Set<String> names = new java.util.HashSet<>(Set.of("rpm", "tpm", "latency-ms", "workers", "steady-seconds",
+                "naive-concurrency", "bulk-concurrency", "capacity-jobs", "capacity-warmup-jobs",
+                "capacity-latency-ms", "capacity-concurrency", "cache-jobs", "max-wait-seconds", "scenarios",
+                "upstream-url", "upstream-key-file", "model"));
+        names.addAll(LimitModel.NAMES);
+        return Set.copyOf(names);
+    }
 
     /** Throws {@link dev.sluice.devstack.cli.OptionException} naming the option it cannot use. */
     static DrainOptions parse(String[] args) {
@@ -61,6 +72,6 @@ record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMil
                 given.count("max-wait-seconds", 600),
                 given.list("scenarios", List.of("rpm", "tpm", "keys", "capacity", "fairness", "cache")),
                 new External(given.text("upstream-url").orElse(null), given.text("upstream-key-file").orElse(null),
-                        given.text("model", "gpt-4o-mini")));
+                        given.text("model", "gpt-4o-mini")), LimitModel.parse(given));
     }
 }

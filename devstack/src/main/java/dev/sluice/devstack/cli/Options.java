@@ -172,6 +172,22 @@ public final class Options {
         };
     }
 
+    /** One of an enum's values, named in any case ({@code --token-count=characters}). */
+    public <E extends Enum<E>> E choice(String name, E otherwise) {
+        String text = text(name).orElse(null);
+        if (text == null) {
+            return otherwise;
+        }
+        for (E value : otherwise.getDeclaringClass().getEnumConstants()) {
+            if (value.name().equalsIgnoreCase(text)) {
+                return value;
+            }
+        }
+        throw new OptionException("--" + name + " must be one of " + Arrays.stream(otherwise.getDeclaringClass()
+                .getEnumConstants()).map(value -> value.name().toLowerCase(java.util.Locale.ROOT)).toList()
+                + ", not '" + text + "'");
+    }
+
     /** A comma-separated list, each item stripped, empty items dropped; given, it needs at least one item. */
     public List<String> list(String name, List<String> otherwise) {
         String text = values.get(name);

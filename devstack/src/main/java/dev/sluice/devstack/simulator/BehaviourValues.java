@@ -34,6 +34,14 @@ final class BehaviourValues {
     static final Setting<Set<String>> KNOWN_MODELS = Setting.names("known models", DEFAULT_MODELS);
     static final Setting<Boolean> ACCEPT_ANY_MODEL = Setting.flag("accept any model", false);
     static final Setting<Set<String>> DOWN_MODELS = Setting.names("down models", Set.of());
+    // how the upstream enforces and reports its limits (see RateLimiter); the defaults are Sluice's own view
+    static final Setting<Duration> ENFORCEMENT_WINDOW = Setting.window("enforcement window", Duration.ofMinutes(1));
+    static final Setting<Double> INITIAL_FILL = Setting.rate("initial bucket fill", 1);
+    static final Setting<Long> BUCKET_GENERATION = Setting.counter("bucket generation");
+    static final Setting<TokenCounting> TOKEN_COUNTING = Setting.choice("token counting", TokenCounting.TIKTOKEN);
+    static final Setting<Boolean> RATE_LIMIT_HEADERS = Setting.flag("rate limit headers", true);
+    static final Setting<Long> REPORTED_REQUESTS_PER_MINUTE = Setting.reportedLimit("reported requests per minute");
+    static final Setting<Long> REPORTED_TOKENS_PER_MINUTE = Setting.reportedLimit("reported tokens per minute");
 
     private static final BehaviourValues DEFAULTS = new BehaviourValues(Map.of());
 
@@ -46,6 +54,11 @@ final class BehaviourValues {
 
     static BehaviourValues defaults() {
         return DEFAULTS;
+    }
+
+    /** Every setting at its default, except the generation of buckets: a reset of settings keeps the buckets. */
+    BehaviourValues reset() {
+        return DEFAULTS.with(BUCKET_GENERATION, get(BUCKET_GENERATION));
     }
 
     /** These values with {@code setting} at {@code value}; throws IllegalArgumentException if the check refuses it. */

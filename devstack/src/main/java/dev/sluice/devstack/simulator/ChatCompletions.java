@@ -22,15 +22,16 @@ import static dev.sluice.devstack.simulator.BehaviourValues.CONTEXT_WINDOW;
 import static dev.sluice.devstack.simulator.BehaviourValues.DOWN_MODELS;
 import static dev.sluice.devstack.simulator.BehaviourValues.OUTAGE;
 import static dev.sluice.devstack.simulator.BehaviourValues.QUOTA_EXHAUSTED_KEYS;
-import static dev.sluice.devstack.simulator.BehaviourValues.REQUESTS_PER_MINUTE;
 import static dev.sluice.devstack.simulator.BehaviourValues.STALL_DURATION;
-import static dev.sluice.devstack.simulator.BehaviourValues.TOKENS_PER_MINUTE;
+import static dev.sluice.devstack.simulator.BehaviourValues.TOKEN_COUNTING;
 
 /**
  * Decides the answer to one {@code POST /v1/chat/completions}, in OpenAI's order of checks: key, JSON, outage,
  * quota, request fields, model, context window, rate limits, then the random faults. Without
  * {@code max_completion_tokens} or {@code max_tokens} a request is assumed to want {@value #DEFAULT_MAX_OUTPUT_TOKENS}
- * output tokens, for the context check, the token charge and the answer length alike.
+ * output tokens, for the context check, the token charge and the answer length alike. The charge is made at
+ * admission as {@link TokenCounting} says and never refunded; the {@code x-ratelimit-*} headers are what
+ * {@link ReportedLimits} says.
  */
 final class ChatCompletions {
 
@@ -121,18 +122,20 @@ final class ChatCompletions {
             return reject(OpenAiError.contextLengthExceeded(current.get(CONTEXT_WINDOW), promptTokens, maxOutputTokens),
                     limits);
         }
-        long chargedTokens = promptTokens + (long) maxOutputTokens * choices;
-        RateLimiter.Decision decision = rateLimiter.acquire(key, model, chargedTokens,
-                current.get(REQUESTS_PER_MINUTE), current.get(TOKENS_PER_MINUTE));
+        long chargedTokens = AdmissionCharge.of(current.get(TOKEN_COUNTING), messages, promptTokens, maxOutputTokens,
+                choices);
+        RateLimiter.Decision decision = rateLimiter.acquire(key, model, chargedTokens, LimitRules.of(current));
+        ReportedLimits reported = ReportedLimits.of(current);
         if (decision instanceof RateLimiter.TooLarge tooLarge) {
             return reject(OpenAiError.requestTooLarge(model, tooLarge.limit(), tooLarge.requested()),
-                    tooLarge.state().headers());
+                    reported.headers(tooLarge.state()));
         }
         if (decision instanceof RateLimiter.Limited limited) {
             return reject(OpenAiError.rateLimited(model, limited.limitType(), limited.limit(), limited.used(),
-                    limited.requested(), GoDuration.format(limited.retryIn())), retryHeaders(limited));
+                    limited.requested(), GoDuration.format(limited.retryIn())),
+                    retryHeaders(limited, reported.headers(limited.state())));
         }
-        Map<String, String> headers = decision.state().headers();
+        Map<String, String> headers = reported.headers(decision.state());
         Fault fault = faults.draw(current);
         Duration latency = faults.latency(current);
         switch (fault) {
@@ -155,15 +158,16 @@ final class ChatCompletions {
     }
 
     private Map<String, String> limitsOf(String key, String model, BehaviourValues current) {
-        return rateLimiter.peek(key, model, current.get(REQUESTS_PER_MINUTE), current.get(TOKENS_PER_MINUTE)).headers();
+        return ReportedLimits.of(current).headers(rateLimiter.peek(key, model, LimitRules.of(current)));
     }
 
     private static ChatVerdict reject(OpenAiError error, Map<String, String> headers) {
         return new ChatVerdict.Rejected(error, headers);
     }
 
-    private static Map<String, String> retryHeaders(RateLimiter.Limited limited) {
-        Map<String, String> headers = new LinkedHashMap<>(limited.state().headers());
+    /** The rate-limit headers (if any are sent) plus retry-after and retry-after-ms, which are always sent. */
+    private static Map<String, String> retryHeaders(RateLimiter.Limited limited, Map<String, String> limits) {
+        Map<String, String> headers = new LinkedHashMap<>(limits);
         long waitMillis = Math.max(1, GoDuration.ceilMillis(limited.retryIn()));
         headers.put("retry-after", Long.toString(Math.max(1, (waitMillis + 999) / 1000)));
         headers.put("retry-after-ms", Long.toString(waitMillis));

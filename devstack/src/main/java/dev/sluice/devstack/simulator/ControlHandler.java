@@ -13,6 +13,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import static dev.sluice.devstack.simulator.BehaviourValues.ACCEPT_ANY_MODEL;
+import static dev.sluice.devstack.simulator.BehaviourValues.BUCKET_GENERATION;
+import static dev.sluice.devstack.simulator.BehaviourValues.ENFORCEMENT_WINDOW;
+import static dev.sluice.devstack.simulator.BehaviourValues.INITIAL_FILL;
+import static dev.sluice.devstack.simulator.BehaviourValues.RATE_LIMIT_HEADERS;
+import static dev.sluice.devstack.simulator.BehaviourValues.REPORTED_REQUESTS_PER_MINUTE;
+import static dev.sluice.devstack.simulator.BehaviourValues.REPORTED_TOKENS_PER_MINUTE;
+import static dev.sluice.devstack.simulator.BehaviourValues.TOKEN_COUNTING;
 import static dev.sluice.devstack.simulator.BehaviourValues.CONTEXT_WINDOW;
 import static dev.sluice.devstack.simulator.BehaviourValues.DOWN_MODELS;
 import static dev.sluice.devstack.simulator.BehaviourValues.DROP_RATE;
@@ -32,7 +39,11 @@ import static dev.sluice.devstack.simulator.BehaviourValues.TOKENS_PER_MINUTE;
  * The simulator's own control paths, outside the OpenAI API: {@code GET /_sim/stats}, {@code POST /_sim/reset}
  * (counters), {@code GET /_sim/behaviour} and {@code POST /_sim/behaviour} with any of the fields that
  * {@code GET} shows (for example {@code {"latency_ms": 1000, "rpm": 600}}), so a benchmark or a person with curl can
- * switch faults and limits of a simulator running in another process.
+ * switch faults and limits of a simulator running in another process. How limits are enforced and reported:
+ * {@code window_ms} (1 to 60000), {@code initial_fill} (0 to 1), {@code token_count} ("tiktoken" or
+ * "characters"), {@code rate_limit_headers} (false: none), {@code reported_rpm} and {@code reported_tpm} (0: the
+ * enforced limits), and {@code "restart_buckets": true}, which starts every bucket afresh. {@code "reset": true} puts
+ * every setting back to its default but keeps the buckets.
  */
 final class ControlHandler implements HttpHandler {
 
@@ -101,7 +112,15 @@ final class ControlHandler implements HttpHandler {
                 case "context_window" -> changed.with(CONTEXT_WINDOW, (int) number(field));
                 case "accept_any_model" -> changed.with(ACCEPT_ANY_MODEL, bool(field));
                 case "down_models" -> changed.with(DOWN_MODELS, strings(field));
-                case "reset" -> bool(field) ? BehaviourValues.defaults() : changed;
+                case "window_ms" -> changed.with(ENFORCEMENT_WINDOW, Duration.ofMillis(number(field)));
+                case "initial_fill" -> changed.with(INITIAL_FILL, fraction(field));
+                case "restart_buckets" -> bool(field)
+                        ? changed.with(BUCKET_GENERATION, changed.get(BUCKET_GENERATION) + 1) : changed;
+                case "token_count" -> changed.with(TOKEN_COUNTING, tokenCounting(field));
+                case "rate_limit_headers" -> changed.with(RATE_LIMIT_HEADERS, bool(field));
+                case "reported_rpm" -> changed.with(REPORTED_REQUESTS_PER_MINUTE, number(field));
+                case "reported_tpm" -> changed.with(REPORTED_TOKENS_PER_MINUTE, number(field));
+                case "reset" -> bool(field) ? changed.reset() : changed;
                 default -> throw new IllegalArgumentException("unknown behaviour field '" + field.getKey() + "'");
             };
         }
@@ -123,6 +142,13 @@ final class ControlHandler implements HttpHandler {
         node.put("accept_any_model", values.get(ACCEPT_ANY_MODEL));
         node.put("quota_exhausted_keys", values.get(QUOTA_EXHAUSTED_KEYS).size());
         node.put("revoked_keys", values.get(REVOKED_KEYS).size());
+        node.put("window_ms", values.get(ENFORCEMENT_WINDOW).toMillis());
+        node.put("initial_fill", values.get(INITIAL_FILL));
+        node.put("bucket_generation", values.get(BUCKET_GENERATION));
+        node.put("token_count", values.get(TOKEN_COUNTING).name().toLowerCase(java.util.Locale.ROOT));
+        node.put("rate_limit_headers", values.get(RATE_LIMIT_HEADERS));
+        node.put("reported_rpm", values.get(REPORTED_REQUESTS_PER_MINUTE));
+        node.put("reported_tpm", values.get(REPORTED_TOKENS_PER_MINUTE));
         node.set("known_models", mapper.valueToTree(new TreeSet<>(values.get(KNOWN_MODELS))));
         node.set("down_models", mapper.valueToTree(new TreeSet<>(values.get(DOWN_MODELS))));
         return node;
@@ -140,6 +166,15 @@ final class ControlHandler implements HttpHandler {
             throw new IllegalArgumentException("field '" + field.getKey() + "' must be a number between 0 and 1");
         }
         return field.getValue().asDouble();
+    }
+
+    private static TokenCounting tokenCounting(Map.Entry<String, JsonNode> field) {
+        for (TokenCounting counting : TokenCounting.values()) {
+            if (counting.name().equalsIgnoreCase(field.getValue().asString(""))) {
+                return counting;
+            }
+        }
+        throw new IllegalArgumentException("field '" + field.getKey() + "' must be \"tiktoken\" or \"characters\"");
     }
 
     private static java.util.Set<String> strings(Map.Entry<String, JsonNode> field) {

@@ -43,7 +43,7 @@ record Setting<T>(String name, T defaultValue, UnaryOperator<T> check) {
         });
     }
 
-    /** A fraction of requests, from 0 to 1. */
+    /** A fraction, from 0 to 1 (of requests, or of a bucket). */
     static Setting<Double> rate(String name, double defaultValue) {
         return new Setting<>(name, defaultValue, value -> {
             if (!(value >= 0 && value <= 1)) {
@@ -51,6 +51,42 @@ record Setting<T>(String name, T defaultValue, UnaryOperator<T> check) {
             }
             return value;
         });
+    }
+
+    /** A per-minute limit to report instead of the enforced one: 0 means report the enforced limit. */
+    static Setting<Long> reportedLimit(String name) {
+        return new Setting<>(name, 0L, value -> {
+            if (value < 0) {
+                throw new IllegalArgumentException(name + " must be 0 (the enforced limit) or positive, got " + value);
+            }
+            return value;
+        });
+    }
+
+    /** A window over which a per-minute limit is enforced: more than 0, at most a minute. */
+    static Setting<Duration> window(String name, Duration defaultValue) {
+        return new Setting<>(name, defaultValue, value -> {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero() || value.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException(name + " must be more than 0 and at most 1 minute, got " + value);
+            }
+            return value;
+        });
+    }
+
+    /** A counter that only ever goes up from 0. */
+    static Setting<Long> counter(String name) {
+        return new Setting<>(name, 0L, value -> {
+            if (value < 0) {
+                throw new IllegalArgumentException(name + " must not be negative, got " + value);
+            }
+            return value;
+        });
+    }
+
+    /** One of an enum's values. */
+    static <E extends Enum<E>> Setting<E> choice(String name, E defaultValue) {
+        return new Setting<>(name, defaultValue, value -> Objects.requireNonNull(value, name));
     }
 
     static Setting<Integer> positive(String name, int defaultValue) {

@@ -10,6 +10,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import static dev.sluice.devstack.simulator.BehaviourValues.ACCEPT_ANY_MODEL;
+import static dev.sluice.devstack.simulator.BehaviourValues.BUCKET_GENERATION;
+import static dev.sluice.devstack.simulator.BehaviourValues.ENFORCEMENT_WINDOW;
+import static dev.sluice.devstack.simulator.BehaviourValues.INITIAL_FILL;
+import static dev.sluice.devstack.simulator.BehaviourValues.RATE_LIMIT_HEADERS;
+import static dev.sluice.devstack.simulator.BehaviourValues.REPORTED_REQUESTS_PER_MINUTE;
+import static dev.sluice.devstack.simulator.BehaviourValues.REPORTED_TOKENS_PER_MINUTE;
+import static dev.sluice.devstack.simulator.BehaviourValues.TOKEN_COUNTING;
 import static dev.sluice.devstack.simulator.BehaviourValues.CONTEXT_WINDOW;
 import static dev.sluice.devstack.simulator.BehaviourValues.DOWN_MODELS;
 import static dev.sluice.devstack.simulator.BehaviourValues.DROP_RATE;
@@ -31,7 +38,9 @@ import static dev.sluice.devstack.simulator.BehaviourValues.TOKENS_PER_MINUTE;
  * <p>
  * Defaults: 50 ms latency without jitter, no rate limits, no faults, a 70 s stall, no outage, a 128,000-token
  * context window, and the models gpt-4o, gpt-4o-mini, gpt-4.1, gpt-4.1-mini, gpt-4.1-nano, gpt-5, gpt-5-mini,
- * o3-mini, o4-mini and gpt-3.5-turbo.
+ * o3-mini, o4-mini and gpt-3.5-turbo. Limits are enforced as Sluice estimates them unless switched: whole-minute
+ * buckets that start full, tokens counted by a tiktoken-compatible tokenizer, and every {@code x-ratelimit-*} header
+ * telling the enforced limit.
  */
 public final class SimulatorBehaviour {
 
@@ -66,6 +75,45 @@ public final class SimulatorBehaviour {
 
     public SimulatorBehaviour setTokensPerMinute(long tokensPerMinute) {
         return set(TOKENS_PER_MINUTE, tokensPerMinute);
+    }
+
+    /**
+     * Enforces each per-minute limit over this window instead of a whole minute (OpenAI: "60,000 requests/minute may
+     * be enforced as 1,000 requests/second"): a bucket holds limit × window / 1 min and refills at limit per minute.
+     * More than 0, at most 1 minute (the default). The headers still report per minute (see {@link RateLimiter}).
+     */
+    public SimulatorBehaviour setEnforcementWindow(Duration window) {
+        return set(ENFORCEMENT_WINDOW, window);
+    }
+
+    /** How full, from 0 to 1 (the default), a bucket is at first use, after its rules change and after a restart. */
+    public SimulatorBehaviour setInitialBucketFill(double fraction) {
+        return set(INITIAL_FILL, fraction);
+    }
+
+    /** Starts every key's and model's buckets afresh, at the initial fill (the settings themselves stay). */
+    public SimulatorBehaviour restartBuckets() {
+        return update(current -> current.with(BUCKET_GENERATION, current.get(BUCKET_GENERATION) + 1));
+    }
+
+    /** How a request's prompt is charged at admission (with its output cap, never refunded); default tiktoken. */
+    public SimulatorBehaviour setTokenCounting(TokenCounting counting) {
+        return set(TOKEN_COUNTING, counting);
+    }
+
+    /** When off, no answer carries any {@code x-ratelimit-*} header (429s still carry retry-after). Default on. */
+    public SimulatorBehaviour setRateLimitHeaders(boolean send) {
+        return set(RATE_LIMIT_HEADERS, send);
+    }
+
+    /**
+     * The limits {@code x-ratelimit-limit-*} report instead of the enforced ones (0 = the enforced one, the
+     * default): the enforced limits differ from the reported ones. Remaining and reset still tell the enforced
+     * bucket's state.
+     */
+    public SimulatorBehaviour setReportedRateLimits(long requestsPerMinute, long tokensPerMinute) {
+        return update(current -> current.with(REPORTED_REQUESTS_PER_MINUTE, requestsPerMinute)
+                .with(REPORTED_TOKENS_PER_MINUTE, tokensPerMinute));
     }
 
     /** Fraction of admitted chat requests answered 500 server_error. */
@@ -157,8 +205,9 @@ public final class SimulatorBehaviour {
         return quirks.get(model);
     }
 
+    /** Every setting back to its default; the buckets stay as they are (see {@link #restartBuckets()}). */
     public SimulatorBehaviour resetToDefaults() {
-        values.set(BehaviourValues.defaults());
+        values.updateAndGet(BehaviourValues::reset);
         quirks.clear();
         return this;
     }
@@ -217,6 +266,30 @@ public final class SimulatorBehaviour {
 
     public boolean acceptsAnyModel() {
         return get(ACCEPT_ANY_MODEL);
+    }
+
+    public Duration enforcementWindow() {
+        return get(ENFORCEMENT_WINDOW);
+    }
+
+    public double initialBucketFill() {
+        return get(INITIAL_FILL);
+    }
+
+    public TokenCounting tokenCounting() {
+        return get(TOKEN_COUNTING);
+    }
+
+    public boolean sendsRateLimitHeaders() {
+        return get(RATE_LIMIT_HEADERS);
+    }
+
+    public long reportedRequestsPerMinute() {
+        return get(REPORTED_REQUESTS_PER_MINUTE);
+    }
+
+    public long reportedTokensPerMinute() {
+        return get(REPORTED_TOKENS_PER_MINUTE);
     }
 
     /** Switches one setting; an invalid value throws IllegalArgumentException and changes nothing. */

@@ -21,10 +21,10 @@ public final class SimulatorMain {
               --rpm=0 --tpm=0      requests and tokens per minute per key and model (0: unlimited)
               --error-rate=0       fraction of requests answered with a server error (0 to 1)
               --seed=42            seed of the random draws
-            """;
+              How it enforces and reports its limits (default: as Sluice estimates them):
+            """ + LimitModel.OPTIONS;
 
-    private static final Set<String> NAMES = Set.of("port", "host", "key", "latency-ms", "rpm", "tpm", "error-rate",
-            "seed");
+    private static final Set<String> NAMES = names();
 
     private SimulatorMain() {
     }
@@ -39,8 +39,9 @@ public final class SimulatorMain {
         UpstreamSimulator simulator = UpstreamSimulator.start(settings);
         run.latencyMillis().ifPresent(millis -> simulator.behaviour().setLatency(Duration.ofMillis(millis)));
         simulator.behaviour().setRateLimits(run.rpm(), run.tpm()).setErrorRate(run.errorRate());
+        run.limitModel().applyTo(simulator.behaviour());
         System.out.println("simulator: " + simulator.baseUrl()
-                + (settings.acceptedKeys().isEmpty() ? " (any key)" : ""));
+                + (settings.acceptedKeys().isEmpty() ? " (any key)" : "") + "; limits: " + run.limitModel().describe());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();
@@ -49,8 +50,16 @@ public final class SimulatorMain {
         stopped.await();
     }
 
+    private static Set<String> names() {
+        Set<String> names = new java.util.HashSet<>(Set.of("port", "host", "key", "latency-ms", "rpm", "tpm",
+                "error-rate", "seed"));
+        names.addAll(LimitModel.NAMES);
+        return Set.copyOf(names);
+    }
+
     /** What the command line asks for: the start-up settings and the behaviour to switch to once started. */
-    private record Run(SimulatorSettings settings, OptionalLong latencyMillis, long rpm, long tpm, double errorRate) {
+    private record Run(SimulatorSettings settings, OptionalLong latencyMillis, long rpm, long tpm, double errorRate,
+                       LimitModel limitModel) {
 
         static Run parse(String[] args) {
             Options given = Options.parse(args, NAMES);
@@ -60,7 +69,7 @@ public final class SimulatorMain {
                     given.number("seed", defaults.seed(), Long.MIN_VALUE, Long.MAX_VALUE));
             return new Run(settings, given.optionalNumber("latency-ms", 0, Long.MAX_VALUE),
                     given.number("rpm", 0, 0, Long.MAX_VALUE), given.number("tpm", 0, 0, Long.MAX_VALUE),
-                    given.decimal("error-rate", 0, 0, 1));
+                    given.decimal("error-rate", 0, 0, 1), LimitModel.parse(given));
         }
     }
 }

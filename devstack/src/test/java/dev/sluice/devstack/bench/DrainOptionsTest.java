@@ -2,8 +2,11 @@ package dev.sluice.devstack.bench;
 
 import dev.sluice.devstack.cli.OptionException;
 import dev.sluice.devstack.cli.Options;
+import dev.sluice.devstack.simulator.LimitModel;
+import dev.sluice.devstack.simulator.TokenCounting;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +65,29 @@ class DrainOptionsTest {
         assertThat(options.requestsPerMinute()).isEqualTo(3_000);
         assertThat(options.tokensPerMinute()).isEqualTo(300_000);
         assertThat(options.maxWaitSeconds()).isEqualTo(600);
+    }
+
+    @Test
+    void theSimulatorsLimitModelIsItsOwnByDefaultAndSetByItsOptions() {
+        DrainOptions plain = DrainOptions.parse(new String[0]);
+        DrainOptions hostile = DrainOptions.parse(new String[]{"--window-ms=10000", "--initial-fill=0.1",
+                "--token-count=characters", "--rate-limit-headers=false", "--reported-tpm=400000"});
+
+        assertThat(plain.limitModel()).isEqualTo(LimitModel.defaults());
+        assertThat(hostile.limitModel()).isEqualTo(new LimitModel(Duration.ofSeconds(10), 0.1,
+                TokenCounting.CHARACTERS, false, 0, 400_000));
+        assertThat(DrainOptions.USAGE).contains("--window-ms", "--token-count", "--reported-rpm");
+    }
+
+    @Test
+    void badLimitModelValuesAreRefusedByName() {
+        assertThatThrownBy(() -> DrainOptions.parse(new String[]{"--token-count=bytes"}))
+                .isInstanceOf(OptionException.class)
+                .hasMessage("--token-count must be one of [tiktoken, characters], not 'bytes'");
+        assertThatThrownBy(() -> DrainOptions.parse(new String[]{"--window-ms=0"}))
+                .isInstanceOf(OptionException.class).hasMessageContaining("--window-ms must be from 1 to 60000");
+        assertThatThrownBy(() -> DrainOptions.parse(new String[]{"--initial-fill=1.5"}))
+                .isInstanceOf(OptionException.class).hasMessageContaining("--initial-fill");
     }
 
     @Test

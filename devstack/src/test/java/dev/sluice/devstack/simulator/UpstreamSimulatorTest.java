@@ -153,6 +153,42 @@ class UpstreamSimulatorTest {
         assertThat(simulator.stats().chatRequests()).isZero();
     }
 
+    @Test
+    void theControlPathSwitchesHowLimitsAreEnforcedAndReported() throws Exception {
+        HttpResponse<String> changed = send(HttpRequest.newBuilder(control("/_sim/behaviour"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"window_ms\": 10000, \"initial_fill\": 0.5, "
+                        + "\"token_count\": \"characters\", \"rate_limit_headers\": false, \"reported_rpm\": 700, "
+                        + "\"reported_tpm\": 90000, \"restart_buckets\": true}")).build());
+        JsonNode described = JSON.readTree(changed.body());
+        HttpResponse<String> answered = chat(KEY, "no_headers", "{\"model\":\"gpt-4o\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"x\"}]}");
+
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(simulator.behaviour().enforcementWindow()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(simulator.behaviour().initialBucketFill()).isEqualTo(0.5);
+        assertThat(simulator.behaviour().tokenCounting()).isEqualTo(TokenCounting.CHARACTERS);
+        assertThat(simulator.behaviour().sendsRateLimitHeaders()).isFalse();
+        assertThat(simulator.behaviour().reportedRequestsPerMinute()).isEqualTo(700);
+        assertThat(simulator.behaviour().reportedTokensPerMinute()).isEqualTo(90_000);
+        assertThat(described.path("window_ms").asLong()).isEqualTo(10_000);
+        assertThat(described.path("token_count").asString()).isEqualTo("characters");
+        assertThat(described.path("bucket_generation").asLong()).isPositive();
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(answered.headers().map().keySet()).noneMatch(name -> name.startsWith("x-ratelimit-"));
+    }
+
+    @Test
+    void theControlPathRefusesBadModelValues() throws Exception {
+        for (String bad : new String[]{"{\"window_ms\": 0}", "{\"window_ms\": 60001}",
+                "{\"token_count\": \"bytes\"}", "{\"initial_fill\": 2}", "{\"rate_limit_headers\": 1}"}) {
+            HttpResponse<String> refused = send(HttpRequest.newBuilder(control("/_sim/behaviour"))
+                    .POST(HttpRequest.BodyPublishers.ofString(bad)).build());
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+        }
+        assertThat(simulator.behaviour().enforcementWindow()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(simulator.behaviour().tokenCounting()).isEqualTo(TokenCounting.TIKTOKEN);
+    }
+
     private static HttpResponse<String> chat(String key, String clientRequestId, String body)
             throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/chat/completions"))
