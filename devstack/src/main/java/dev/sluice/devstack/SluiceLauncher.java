@@ -5,6 +5,7 @@ import dev.sluice.devstack.bench.DrainBenchmark;
 import dev.sluice.devstack.bench.IntakeBenchmark;
 import dev.sluice.devstack.bench.MemoryBenchmark;
 import dev.sluice.devstack.bench.SubmitBenchmark;
+import dev.sluice.devstack.bench.WebhookBenchmark;
 import dev.sluice.devstack.chaos.ChaosCommand;
 import dev.sluice.devstack.ops.DeadLetterCommand;
 import dev.sluice.devstack.simulator.SimulatorMain;
@@ -30,6 +31,7 @@ public final class SluiceLauncher {
               bench        pour jobs into a running Sluice and print figures (bench --help)
               bench drain  drain at the upstream's limits with 1 and 3 worker JVMs, naive baseline, capacity, cache
               bench intake the api alone (no worker): single submits cold and warm, batches, a 200 MB batch at -Xmx512m
+              bench webhooks  webhook deliveries (live latency, a backlog's rate) and 5,000 concurrent long-polls
               bench memory one worker JVM drains 100,000 jobs; heap after GC, threads, sockets, db connections sampled
               chaos        its own stack under steady load, faults one after another, then a table of what became
                            of the jobs (chaos --help)
@@ -62,6 +64,8 @@ public final class SluiceLauncher {
                     DrainBenchmark.main(Arrays.copyOfRange(rest, 1, rest.length));
                 } else if (rest.length > 0 && "intake".equals(rest[0])) {
                     IntakeBenchmark.main(Arrays.copyOfRange(rest, 1, rest.length));
+                } else if (rest.length > 0 && "webhooks".equals(rest[0])) {
+                    WebhookBenchmark.main(Arrays.copyOfRange(rest, 1, rest.length));
                 } else if (rest.length > 0 && "memory".equals(rest[0])) {
                     MemoryBenchmark.main(Arrays.copyOfRange(rest, 1, rest.length));
                 } else {
