@@ -48,7 +48,7 @@ public final class WebhookBenchmark {
               that answers 503 until every job has ended (deliveries per second once it answers 200), then
               --long-polls concurrent GET /v1/jobs/{id}?wait=60 spread over --poll-jobs jobs while no worker runs.
 
-              --jobs N (1000)  --backlog N (2000)  --long-polls N (5000)  --poll-jobs N (100)
+              --jobs N (1000)  --backlog N (2000)  --long-polls N (5000)  --poll-jobs N (5000: one waiter per job)
               DATABASE_URL (default jdbc:postgresql://localhost:5432/sluice_bench_webhooks), DATABASE_USER, DATABASE_PASSWORD
             """;
 
@@ -62,6 +62,9 @@ public final class WebhookBenchmark {
     private final Map<String, Instant> received = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Long> liveLatencyMicros = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean receiverDown = new AtomicBoolean();
+    /** For each job event id: how long after the event happened its record was written to the topic (µs). */
+    private final Map<String, Long> relayMicros = new ConcurrentHashMap<>();
+    private volatile boolean watching = true;
     private SluiceStack stack;
     private URI api;
 
@@ -76,7 +79,7 @@ public final class WebhookBenchmark {
             return;
         }
         Map<String, Integer> defaults = new LinkedHashMap<>(Map.of("jobs", 1_000, "backlog", 2_000,
-                "long-polls", 5_000, "poll-jobs", 100));
+                "long-polls", 5_000, "poll-jobs", 5_000));
         Map<String, Integer> options = Options.orExit("bench webhooks", System.err, () -> {
             Options given = Options.parse(args, defaults.keySet());
             Map<String, Integer> read = new LinkedHashMap<>();
@@ -109,6 +112,9 @@ public final class WebhookBenchmark {
         stack = SluiceStack.start(BenchStack.settings("webhooks", properties));
         try {
             api = stack.apiUrl();
+            Thread watcher = new Thread(this::watchTopic, "bench-topic-watcher");
+            watcher.setDaemon(true);
+            watcher.start();
             out.printf("Sluice in this JVM (broker, simulator with %s answers, api, worker), receiver %s; %d cores%n",
                     stack.simulator().map(simulator -> "50 ms").orElse("its"), hook,
                     Runtime.getRuntime().availableProcessors());
@@ -119,6 +125,33 @@ public final class WebhookBenchmark {
         } finally {
             stack.close();
             receiver.stop(0);
+        }
+    }
+
+    /** Reads sluice.job-events from its end (no group): when each event's record was written, by its timestamp. */
+    private void watchTopic() {
+        Map<String, Object> config = Map.of("bootstrap.servers", stack.bootstrapServers(),
+                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
+                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(config)) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor("sluice.job-events")
+                    .stream().map(info -> new org.apache.kafka.common.TopicPartition(info.topic(), info.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            while (watching) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode event = JSON.readTree(record.value());
+                    if ("job.succeeded".equals(event.path("type").asString())) {
+                        Instant happened = Instant.parse(event.get("created_at").stringValue());
+                        relayMicros.put(event.get("id").stringValue(),
+                                (record.timestamp() * 1_000) - happened.toEpochMilli() * 1_000);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            out.println("  (topic watcher stopped: " + e + ")");
         }
     }
 
@@ -150,6 +183,7 @@ public final class WebhookBenchmark {
         String key = newTenant(phase);
         received.clear();
         liveLatencyMicros.clear();
+        relayMicros.clear();
         long started = System.nanoTime();
         submit(key, jobs, hook, phase);
         awaitReceived(jobs, Duration.ofMinutes(10));
@@ -166,7 +200,8 @@ public final class WebhookBenchmark {
                 from webhook_deliveries d join api_keys k on k.tenant_id = d.tenant_id
                 where k.key_hash = encode(sha256(convert_to(:key, 'UTF8')), 'hex')
                 """).bind("key", key).mapTo(String.class).one());
-        out.printf("  of which (p50 / max): %s%n", stages);
+        out.printf("  of which (p50 / max): %s; the event's record on the topic after %s%n", stages,
+                Percentiles.of(relayMicros.values()).describe(true));
     }
 
     private void backlog(URI hook) throws Exception {

@@ -1,18 +1,23 @@
 package dev.sluice.worker.webhooks;
 
+import dev.sluice.common.jobs.JobRecord;
+import dev.sluice.common.jobs.JobStatusColumn;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** The webhook_deliveries table (V9): what the intake writes and the dispatcher claims and settles. */
 class DeliveryRows {
@@ -25,14 +30,32 @@ class DeliveryRows {
         this.jdbi = jdbi;
     }
 
-    static Optional<String> jobWebhookUrl(Handle handle, UUID jobId, UUID tenantId) {
-        return handle.createQuery(sql("jobWebhookUrl")).bind("id", jobId).bind("tenantId", tenantId)
-                .mapTo(String.class).findFirst();
+    /** A job of an event, as GET shows it, and where its webhook goes. */
+    record JobTarget(JobRecord job, String url) {
     }
 
-    static Optional<String> batchWebhookUrl(Handle handle, UUID batchId, UUID tenantId) {
-        return handle.createQuery(sql("batchWebhookUrl")).bind("id", batchId).bind("tenantId", tenantId)
-                .mapTo(String.class).findFirst();
+    /** The jobs among {@code ids} that have a webhook_url, by id. */
+    static Map<UUID, JobTarget> jobTargets(Handle handle, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return handle.registerColumnMapper(new JobStatusColumn())
+                .registerRowMapper(ConstructorMapper.factory(JobRecord.class))
+                .createQuery(sql("jobTargets"))
+                .bindArray("ids", UUID.class, ids.toArray(UUID[]::new))
+                .map(row -> new JobTarget(row.getRow(JobRecord.class), row.getColumn("webhook_url", String.class)))
+                .stream().collect(Collectors.toMap(target -> target.job().id(), target -> target));
+    }
+
+    /** The webhook_url of each batch among {@code ids} that has one. */
+    static Map<UUID, String> batchTargets(Handle handle, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return handle.createQuery(sql("batchTargets"))
+                .bindArray("ids", UUID.class, ids.toArray(UUID[]::new))
+                .map((row, context) -> Map.entry(row.getObject("id", UUID.class), row.getString("webhook_url")))
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     static void insert(Handle handle, List<NewDelivery> deliveries) {

@@ -1,8 +1,6 @@
 package dev.sluice.worker.webhooks;
 
 import dev.sluice.common.events.JobEvent;
-import dev.sluice.common.jobs.JobDao;
-import dev.sluice.common.jobs.JobRecord;
 import dev.sluice.common.jobs.JobStatus;
 import dev.sluice.common.jobs.JobView;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -10,7 +8,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +17,10 @@ import org.springframework.kafka.core.ConsumerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -113,14 +112,31 @@ class WebhookEventIntake implements SmartLifecycle {
         }
     }
 
+    /** One transaction for a poll: two look-ups for all its events, then one batch insert. */
     void take(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+        List<JobEvent> events = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            read(record).filter(WebhookEventIntake::mayHaveAWebhook).ifPresent(events::add);
+        }
+        if (events.isEmpty()) {
+            return;
+        }
         jdbi.useTransaction(handle -> {
+            Map<UUID, DeliveryRows.JobTarget> jobs = DeliveryRows.jobTargets(handle, events.stream()
+                    .filter(event -> !event.isBatchEvent()).map(event -> event.jobId().value()).toList());
+            Map<UUID, String> batches = DeliveryRows.batchTargets(handle, events.stream()
+                    .filter(JobEvent::isBatchEvent).map(event -> event.batchId().value()).toList());
             List<NewDelivery> deliveries = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                read(record).flatMap(event -> delivery(handle, event)).ifPresent(deliveries::add);
+            for (JobEvent event : events) {
+                delivery(event, jobs, batches).ifPresent(deliveries::add);
             }
             DeliveryRows.insert(handle, deliveries);
         });
+    }
+
+    /** A terminal job event or a batch event: the only ones a webhook is sent for. */
+    private static boolean mayHaveAWebhook(JobEvent event) {
+        return event.isBatchEvent() || JobStatus.fromWire(event.status()).isTerminal();
     }
 
     private static Optional<JobEvent> read(ConsumerRecord<byte[], byte[]> record) {
@@ -133,24 +149,19 @@ class WebhookEventIntake implements SmartLifecycle {
         }
     }
 
-    private Optional<NewDelivery> delivery(Handle handle, JobEvent event) {
+    private Optional<NewDelivery> delivery(JobEvent event, Map<UUID, DeliveryRows.JobTarget> jobs,
+                                           Map<UUID, String> batches) {
+        UUID tenant = event.tenantId().value();
         if (event.isBatchEvent()) {
-            return DeliveryRows.batchWebhookUrl(handle, event.batchId().value(), event.tenantId().value())
-                    .map(url -> new NewDelivery(event.id(), event.tenantId().value(), null, event.batchId().value(),
-                            event.type(), url, EventEnvelope.ofBatch(event), event.createdAt()));
+            return Optional.ofNullable(batches.get(event.batchId().value()))
+                    .map(url -> new NewDelivery(event.id(), tenant, null, event.batchId().value(), event.type(), url,
+                            EventEnvelope.ofBatch(event), event.createdAt()));
         }
-        if (!JobStatus.fromWire(event.status()).isTerminal()) {
-            return Optional.empty();
-        }
-        Optional<String> url = DeliveryRows.jobWebhookUrl(handle, event.jobId().value(), event.tenantId().value());
-        if (url.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<JobRecord> job = handle.attach(JobDao.class).findForTenant(event.jobId().value(),
-                event.tenantId().value());
-        return job.map(found -> new NewDelivery(event.id(), event.tenantId().value(), event.jobId().value(), null,
-                event.type(), url.get(), EventEnvelope.ofJob(event, JobView.of(found), properties.maxPayload().toBytes()),
-                event.createdAt()));
+        return Optional.ofNullable(jobs.get(event.jobId().value()))
+                .filter(target -> target.job().tenantId().equals(tenant))
+                .map(target -> new NewDelivery(event.id(), tenant, event.jobId().value(), null, event.type(),
+                        target.url(), EventEnvelope.ofJob(event, JobView.of(target.job()),
+                        properties.maxPayload().toBytes()), event.createdAt()));
     }
 
     private static void rewind(Consumer<byte[], byte[]> kafka, ConsumerRecords<byte[], byte[]> records) {

@@ -1,1 +1,0 @@
-select webhook_url from batches where id = :id and tenant_id = :tenantId
