@@ -146,6 +146,25 @@ class JobEventsIT {
         }
     }
 
+    /** Tomcat gives an async request 30 s by default; a long-poll may wait 60: found by ./sluice bench webhooks. */
+    @Test
+    void aLongPollLongerThanTheContainersDefaultAsyncTimeoutIsNotCutOff() {
+        TestStack.get().stopWorker();
+        try {
+            String id = submit("wait longer than thirty seconds");
+            Instant asked = Instant.now();
+
+            Reply answer = client.get("/v1/jobs/" + id + "?wait=31", key);
+
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.json().get("status").stringValue()).isEqualTo("queued");
+            assertThat(Duration.between(asked, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+            assertThat(client.delete("/v1/jobs/" + id, key).status()).isEqualTo(200);
+        } finally {
+            TestStack.get().startWorker();
+        }
+    }
+
     @Test
     void aBatchLongPollAnswersWhenTheBatchEnds() {
         TestStack.simulator().behaviour().setLatency(Duration.ofSeconds(1));

@@ -17,8 +17,8 @@ import java.time.Duration;
  * SLUICE_WEBHOOK_TIMEOUT: the longest one attempt may take, connecting and answering included (10 s).
  * SLUICE_WEBHOOK_RETRY_INITIAL / SLUICE_WEBHOOK_RETRY_MAX: the back-off after the first failed attempt, doubling up to
  * the most (5 s, 1 h), each with ±20 % jitter. SLUICE_WEBHOOK_GIVE_UP_AFTER: an event not delivered this long after
- * its first attempt is marked failed (72 h). SLUICE_WEBHOOK_CONCURRENCY: attempts in flight per worker (32);
- * SLUICE_WEBHOOK_TENANT_CONCURRENCY: the most of those for one tenant (4), so a slow receiver never holds the others'.
+ * its first attempt is marked failed (72 h). SLUICE_WEBHOOK_CONCURRENCY: attempts in flight per worker (64);
+ * SLUICE_WEBHOOK_TENANT_CONCURRENCY: the most of those for one tenant (8), so a slow receiver never holds the others'.
  * SLUICE_WEBHOOK_MAX_PAYLOAD: above this, a job event leaves out {@code result.response} (256 KiB).
  * SLUICE_WEBHOOK_ALLOWED_NETWORKS: CIDRs that may be called although private (none; standalone: loopback).
  */
