@@ -14,7 +14,7 @@ class EventsConfiguration {
     @Bean(destroyMethod = "shutdown")
     ExecutorService longPollReads() {
         AtomicInteger counter = new AtomicInteger();
-        return Executors.newFixedThreadPool(4, runnable -> {
+        return Executors.newFixedThreadPool(8, runnable -> {
             Thread thread = new Thread(runnable, "sluice-long-poll-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;

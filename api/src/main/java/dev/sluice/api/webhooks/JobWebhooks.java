@@ -38,6 +38,9 @@ public class JobWebhooks {
      * to the delivery table; empty for a job without a webhook_url, and for one not terminal yet.
      */
     public Optional<WebhookDeliveryView> of(JobRecord job) {
+        if (!job.hasWebhook()) {
+            return Optional.empty();
+        }
         Optional<Latest> latest = jdbi.withHandle(handle -> handle.createQuery(sql("latest"))
                 .bind("jobId", job.id()).bind("tenantId", job.tenantId())
                 .map((row, context) -> new Latest(row.getBoolean("has_webhook"),

@@ -3,7 +3,10 @@ package dev.sluice.common.jobs;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A job row as stored; JSON columns are carried as text and parsed by whoever shows them. */
+/**
+ * A job row as stored; JSON columns are carried as text and parsed by whoever shows them. {@code hasWebhook}: the job
+ * has a {@code webhook_url} (the url itself is the worker's business).
+ */
 public record JobRecord(UUID id,
                         UUID tenantId,
                         UUID batchId,
@@ -20,7 +23,8 @@ public record JobRecord(UUID id,
                         Instant deadline,
                         String result,
                         String error,
-                        String history) {
+                        String history,
+                        boolean hasWebhook) {
 
     public JobId jobId() {
         return new JobId(id);

@@ -260,16 +260,24 @@ public final class WebhookBenchmark {
                         return now;
                     }));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long connecting = System.nanoTime();
+        long deadline = connecting + Duration.ofSeconds(120).toNanos();
         while (figures().connections() < polls && System.nanoTime() < deadline) {
             Thread.sleep(250); // waiting for the clients to connect, a benchmark's phase
         }
-        Thread.sleep(2_000); // then for the requests to be taken in: what is held after that is held while waiting
+        Figures taking = figures();
+        double connected = (System.nanoTime() - connecting) / 1e9;
+        // each request is authenticated and reads its job once before it waits: wait until every one does
+        while (figures().busyThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        double registered = (System.nanoTime() - connecting) / 1e9;
+        Thread.sleep(2_000);
         Figures during = figures();
-        Thread.sleep(5_000);
-        Figures later = figures();
-        out.printf("long-poll: %d waiting on %d jobs, no worker running%n", polls, pollJobs);
-        out.printf("  before:            %s%n  2 s after connect: %s%n  7 s after connect: %s%n", before, during, later);
+        out.printf("long-poll: %d waiting on %d jobs, no worker running; all connected after %.1f s, all waiting "
+                + "(no request thread busy) after %.1f s%n", polls, pollJobs, connected, registered);
+        out.printf("  before:              %s%n  while taking them in: %s%n  while they wait:      %s%n", before,
+                taking, during);
         Map<String, Instant> ended = new ConcurrentHashMap<>();
         stack.startWorker();
         List<Long> wakeMicros = new ArrayList<>();
