@@ -56,6 +56,68 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void aColdBucketHoldsABurstOfTheLimitNotAMinute() {
+        BudgetKey key = freshKey();
+        // 12 requests a minute, a 25 s burst: 5 requests, then one every 5 s
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 12, 0, Duration.ofSeconds(25)));
+
+        assertThat(grantsInARow(budget, key, 1)).isEqualTo(5);
+        Admission.Wait wait = (Admission.Wait) budget.acquire(key, 1, 0).join();
+        assertThat(wait.delay()).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void everyWorkerRestartedOnAFreshKeyStartsFromTheBurstToo() {
+        BudgetKey key = freshKey();
+        // 6,000 tpm, 10 s burst: 1,000 tokens, shared by both workers
+        UpstreamBudget first = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 6_000, Duration.ofSeconds(10)));
+        UpstreamBudget second = new UpstreamBudget(redis.secondWorker(), limits(key, 0, 6_000, Duration.ofSeconds(10)));
+
+        assertThat(isGranted(first.acquire(key, 400, 0).join())).isTrue();
+        assertThat(isGranted(second.acquire(key, 400, 0).join())).isTrue();
+        assertThat(first.acquire(key, 400, 0).join()).isInstanceOf(Admission.Wait.class);
+        assertThat(second.acquire(key, 400, 0).join()).isInstanceOf(Admission.Wait.class);
+    }
+
+    @Test
+    void aJobLargerThanTheBurstGoesFromAFullBucketAndLeavesADebt() {
+        BudgetKey key = freshKey();
+        // 6,000 tpm, 1 s burst: a 100-token bucket refilling at 100 tokens/s
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 6_000, Duration.ofSeconds(1)));
+
+        assertThat(budget.acquire(key, 500, 0).join()).isEqualTo(new Admission.Granted());
+        Admission.Wait wait = (Admission.Wait) budget.acquire(key, 1, 0).join();
+        // 400 tokens of debt and one more: about 4 s
+        assertThat(wait.delay()).isBetween(Duration.ofMillis(3_000), Duration.ofMillis(4_100));
+        Admission.Wait large = (Admission.Wait) budget.acquire(key, 5_000, 0).join();
+        // a job above the burst waits for a full bucket, no more: about 5 s, not 50
+        assertThat(large.delay()).isBetween(Duration.ofMillis(4_000), Duration.ofMillis(5_100));
+    }
+
+    @Test
+    void aLimitLearnedForTheFirstTimeStartsFromTheBurstNotFromTheHeadersMinute() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0, Duration.ofSeconds(10)));
+
+        budget.observe(key, headers(600, 6_000, 600, 6_000)).join();
+
+        // 6,000 tpm, 10 s burst: 1,000 tokens, not the 6,000 the headers say are left
+        assertThat(grantsInARow(budget, key, 400)).isEqualTo(2);
+    }
+
+    @Test
+    void aLimitLoweredByTheHeadersShrinksTheBucketAtOnce() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(10)));
+        assertThat(budget.acquire(key, 100, 0).join()).isEqualTo(new Admission.Granted());
+
+        // the upstream says 6,000 tpm with everything left: the 10,000-token bucket becomes a 1,000-token one
+        budget.observe(key, headers(600, 6_000, 600, 6_000)).join();
+
+        assertThat(grantsInARow(budget, key, 400)).isEqualTo(2);
+    }
+
+    @Test
     void aJobLargerThanTheWholeTokenLimitIsRefusedAtOnce() {
         BudgetKey key = freshKey();
         UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 100, 1_000));
@@ -182,9 +244,14 @@ class UpstreamBudgetIT {
         return new BudgetKey("it-" + UUID.randomUUID(), "gpt-4o-mini");
     }
 
+    /** Buckets of a whole minute, as they were before UPSTREAM_BURST: what most tests here are about. */
     private static RateLimitProperties limits(BudgetKey key, long rpm, long tpm) {
+        return limits(key, rpm, tpm, Duration.ofMinutes(1));
+    }
+
+    private static RateLimitProperties limits(BudgetKey key, long rpm, long tpm, Duration burst) {
         return new RateLimitProperties(0, 0, Map.of(key.model(), new RateLimitProperties.ModelLimits(rpm, tpm)),
-                4096, 0.05, Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofMinutes(5));
+                4096, 0.05, Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofMinutes(5), burst);
     }
 
     private static RateLimitHeaders headers(long limitRequests, long limitTokens, long remainingRequests,
