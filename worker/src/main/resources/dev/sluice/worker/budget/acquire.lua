@@ -30,6 +30,7 @@ for i = 4, #ARGV, 2 do
   end
   if s.rpm > 0 then s.req = s.req - 1 end
   if s.tpm > 0 then s.tok = s.tok - cost end
+  s.hdr_tok_taken = s.hdr_tok_taken + cost
   admitted = admitted + 1
 end
 save(KEYS[1], s, now)

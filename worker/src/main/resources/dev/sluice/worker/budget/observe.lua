@@ -1,7 +1,9 @@
 -- Learns from one answer's x-ratelimit-* headers: ARGV[4..7] = limit-requests, limit-tokens, remaining-requests,
 -- remaining-tokens, each '' when absent. A learned limit replaces the earlier one, and the buckets' capacities
 -- follow it at once; what is left never exceeds what the upstream says is left. A limit seen for the first time
--- starts from the upstream's remaining, but never above the burst capacity.
+-- starts from the upstream's remaining, but never above the burst capacity. The remaining values are kept with the
+-- time they were read: a settle may not give back more than that plus what refilled since, less what was admitted
+-- since (settle.lua).
 local now = now_us()
 local s = load(KEYS[1], now)
 local old_rpm, old_tpm = s.rpm, s.tpm
@@ -15,5 +17,7 @@ if old_tpm == 0 and s.tpm > 0 then s.tok = remaining_tok or s.cap_tok
 elseif remaining_tok then s.tok = math.min(s.tok, remaining_tok) end
 if s.rpm > 0 then s.req = math.min(s.req, s.cap_req) end
 if s.tpm > 0 then s.tok = math.min(s.tok, s.cap_tok) end
+if remaining_req then s.hdr_req, s.hdr_req_at = remaining_req, now end
+if remaining_tok then s.hdr_tok, s.hdr_tok_at, s.hdr_tok_taken = remaining_tok, now, 0 end
 save(KEYS[1], s, now)
 return 0

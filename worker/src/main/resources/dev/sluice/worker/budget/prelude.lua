@@ -4,6 +4,9 @@
 --                             negative: a debt left by a job larger than the bucket
 --   at                        when req and tok were last brought up to date (Redis time, microseconds)
 --   cool_until                no request may start before this (Redis time, microseconds), set by a 429
+--   hdr_req, hdr_req_at       the last x-ratelimit-remaining-requests header, and when it was read (Redis time, us)
+--   hdr_tok, hdr_tok_at       the same for x-ratelimit-remaining-tokens
+--   hdr_tok_taken             tokens admitted since that header was read (the upstream has not seen them in it)
 -- ARGV[1], ARGV[2] are always the configured rpm and tpm (0 = not configured), ARGV[3] the burst in milliseconds.
 -- The effective limit is the lower of configured and learned; 0 means unknown, which admits everything until the
 -- upstream tells us its limits. A bucket holds a burst, not a minute: limit * burst / 60 s (the requests bucket at
@@ -31,8 +34,11 @@ local function set_limits(s)
   if s.tpm > 0 then s.cap_tok = math.max(1, s.tpm * burst_ms / 60000) end
 end
 local function load(key, now)
-  local h = redis.call('HMGET', key, 'learned_rpm', 'learned_tpm', 'req', 'tok', 'at', 'cool_until')
-  local s = { learned_rpm = tonumber(h[1]) or 0, learned_tpm = tonumber(h[2]) or 0, cool = tonumber(h[6]) or 0 }
+  local h = redis.call('HMGET', key, 'learned_rpm', 'learned_tpm', 'req', 'tok', 'at', 'cool_until',
+    'hdr_req', 'hdr_req_at', 'hdr_tok', 'hdr_tok_at', 'hdr_tok_taken')
+  local s = { learned_rpm = tonumber(h[1]) or 0, learned_tpm = tonumber(h[2]) or 0, cool = tonumber(h[6]) or 0,
+    hdr_req = tonumber(h[7]), hdr_req_at = tonumber(h[8]), hdr_tok = tonumber(h[9]), hdr_tok_at = tonumber(h[10]),
+    hdr_tok_taken = tonumber(h[11]) or 0 }
   set_limits(s)
   local elapsed = math.max(0, now - (tonumber(h[5]) or now))
   s.req = tonumber(h[3]) or s.cap_req
@@ -45,6 +51,13 @@ local function save(key, s, now)
   redis.call('HSET', key, 'req', string.format('%.6f', s.req), 'tok', string.format('%.6f', s.tok),
     'at', string.format('%.0f', now), 'cool_until', string.format('%.0f', s.cool),
     'learned_rpm', string.format('%.0f', s.learned_rpm), 'learned_tpm', string.format('%.0f', s.learned_tpm))
+  if s.hdr_req_at then
+    redis.call('HSET', key, 'hdr_req', string.format('%.0f', s.hdr_req), 'hdr_req_at', string.format('%.0f', s.hdr_req_at))
+  end
+  if s.hdr_tok_at then
+    redis.call('HSET', key, 'hdr_tok', string.format('%.0f', s.hdr_tok), 'hdr_tok_at', string.format('%.0f', s.hdr_tok_at),
+      'hdr_tok_taken', string.format('%.0f', s.hdr_tok_taken))
+  end
   -- learned limits outlive a quiet night: a week
   redis.call('PEXPIRE', key, 604800000)
 end

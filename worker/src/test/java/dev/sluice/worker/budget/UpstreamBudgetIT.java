@@ -188,6 +188,55 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void aRefundAfterTheHeadersNeverRaisesTheBudgetAboveWhatTheyLastSaidWasLeft() {
+        BudgetKey key = freshKey();
+        // 6,000 tpm in a bucket of a minute: refills at 100 tokens/s
+        UpstreamBudget first = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 6_000));
+        UpstreamBudget second = new UpstreamBudget(redis.secondWorker(), limits(key, 0, 6_000));
+        assertThat(first.acquire(key, 2_000, 0).join()).isEqualTo(new Admission.Granted());
+        // the upstream charged more than we reserved: it has 2,500 left where we thought 4,000
+        first.observe(key, headers(600, 6_000, 599, 2_500)).join();
+
+        // another worker's call used 3,000 tokens fewer than reserved: without the header that would make 5,500
+        second.settle(key, 3_000).join();
+
+        Admission.Wait wait = (Admission.Wait) first.acquire(key, 3_000, 0).join();
+        // 2,500 (and what refilled in a few ms) of 3,000: about 5 s at 100 tokens/s
+        assertThat(wait.delay()).isGreaterThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aRefundCountsUpToTheLastHeaderPlusItsRefillLessWhatWasAdmittedSince() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 6_000));
+        assertThat(budget.acquire(key, 3_000, 0).join()).isEqualTo(new Admission.Granted());
+        budget.observe(key, headers(600, 6_000, 599, 5_000)).join();
+        assertThat(budget.acquire(key, 1_000, 0).join()).isEqualTo(new Admission.Granted());
+
+        // 2,000 left; the header allows up to 5,000 - 1,000 = 4,000: a refund of 1,000 counts in full
+        budget.settle(key, 1_000).join();
+        // 3,000 left; a refund of 3,000 more stops at 4,000, not at 6,000
+        budget.settle(key, 3_000).join();
+
+        assertThat(budget.acquire(key, 4_000, 0).join()).isEqualTo(new Admission.Granted());
+        Admission.Wait wait = (Admission.Wait) budget.acquire(key, 600, 0).join();
+        assertThat(wait.delay()).isGreaterThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aRefundWithoutHeadersStillComesBackInFullUpToTheCapacity() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 6_000, Duration.ofSeconds(10)));
+        assertThat(budget.acquire(key, 800, 0).join()).isEqualTo(new Admission.Granted());
+
+        budget.settle(key, 5_000).join();
+
+        // the 1,000-token bucket is full again, and no fuller
+        assertThat(budget.acquire(key, 1_000, 0).join()).isEqualTo(new Admission.Granted());
+        assertThat(budget.acquire(key, 100, 0).join()).isInstanceOf(Admission.Wait.class);
+    }
+
+    @Test
     void theGateServesInteractiveJobsFirstAndTakesBatchTenantsInTurn() {
         BudgetKey key = freshKey();
         RateLimitProperties limits = limits(key, 600, 0);
