@@ -2,6 +2,7 @@ package dev.sluice.worker.budget;
 
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.worker.upstream.Outcome;
+import dev.sluice.worker.upstream.ReservationModel;
 import dev.sluice.worker.upstream.UpstreamTarget;
 import dev.sluice.worker.upstream.UpstreamTargets;
 import dev.sluice.worker.upstream.UpstreamReply;
@@ -18,9 +19,11 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The upstream behind the shared budget: a job waits in the {@link BudgetGate} for its estimated tokens, is sent,
- * and every answer's rate-limit headers correct the shared view. After the outcome is known, the estimate is settled
- * against the usage the upstream reported, and a 429 rate limit puts the model into a cool-down every worker obeys.
+ * The upstream behind the shared budget: a job waits in the {@link BudgetGate} for its estimated tokens (as its
+ * target's {@link ReservationModel} counts them), is sent, and every answer's rate-limit headers correct the shared
+ * view. After the outcome is known, a target whose upstream charges usage has the estimate settled against the usage
+ * it reported (OpenAI's rule settles nothing: it charges at admission and never gives back), and a 429 rate limit
+ * puts the model into a cool-down every worker obeys.
  */
 public class MeteredUpstream {
 
@@ -86,7 +89,8 @@ public class MeteredUpstream {
             return CompletableFuture.completedFuture(new Result.NotServed(job.model()));
         }
         UpstreamTarget target = routed.get();
-        Call call = new Call(target, new BudgetKey(target.name(), job.model()), estimator.estimate(job.request()));
+        Call call = new Call(target, new BudgetKey(target.name(), job.model()),
+                estimator.estimate(job.request(), target.reservation()));
         BudgetGate.Ticket ticket = new BudgetGate.Ticket(call.key(), job.tenantId().toString(), job.batchId() != null,
                 call.estimate().total());
         return gate.admit(ticket).thenCompose(admission -> {
@@ -133,7 +137,10 @@ public class MeteredUpstream {
         return Optional.of(best);
     }
 
-    /** Settles a success's estimate against its usage, or starts the shared cool-down of a 429 rate limit. */
+    /**
+     * Counts a success's usage and, when its target's upstream charges usage, settles the estimate's prompt part
+     * against it; or starts the shared cool-down of a 429 rate limit.
+     */
     public void settle(Call call, Outcome outcome) {
         if (outcome instanceof Outcome.Succeed succeed) {
             JsonNode usage = succeed.response().path("usage");
@@ -142,7 +149,7 @@ public class MeteredUpstream {
             count("prompt", call, prompt);
             count("completion", call, completion);
             long refund = call.estimate().promptTokens() - prompt;
-            if (refund != 0) {
+            if (refund != 0 && call.target().reservation().settledToUsage()) {
                 quietly(budget.settle(call.key(), refund), "settle");
             }
         } else if (outcome instanceof Outcome.RateLimited limited) {
