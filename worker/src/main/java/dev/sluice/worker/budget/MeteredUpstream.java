@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -28,6 +30,7 @@ import tools.jackson.databind.JsonNode;
 public class MeteredUpstream {
 
     private static final Logger log = LoggerFactory.getLogger(MeteredUpstream.class);
+    private static final Duration HEADERLESS_TELL_INTERVAL = Duration.ofSeconds(10);
 
     /** One metered call: where it went, whose budget it used and what it was estimated to cost. */
     public record Call(UpstreamTarget target, BudgetKey key, TokenEstimate estimate) {
@@ -62,6 +65,8 @@ public class MeteredUpstream {
     private final MeterRegistry meters;
     private final Duration longestCoolDown;
     private final AtomicInteger turn = new AtomicInteger();
+    /** When this process last told a budget that an answer came without any x-ratelimit-* header (nanoTime). */
+    private final Map<BudgetKey, Long> toldHeaderless = new ConcurrentHashMap<>();
 
     /** {@code longestCoolDown}: the cap on the shared cool-down one 429 starts (UPSTREAM_MAX_COOL_DOWN). */
     public MeteredUpstream(UpstreamTargets targets, BudgetGate gate, UpstreamBudget budget, TokenEstimator estimator,
@@ -164,10 +169,21 @@ public class MeteredUpstream {
     private void learnFrom(Call call, UpstreamReply reply) {
         if (reply instanceof UpstreamReply.Answered answered) {
             RateLimitHeaders headers = RateLimitHeaders.of(answered.headers());
-            if (!headers.isEmpty()) {
+            // without headers, at most every 10 s per budget: a budget with no limit known learns there is none
+            if (!headers.isEmpty() || tellHeaderless(call.key())) {
                 quietly(budget.observe(call.key(), headers), "learn limits");
             }
         }
+    }
+
+    private boolean tellHeaderless(BudgetKey key) {
+        long now = System.nanoTime();
+        Long last = toldHeaderless.get(key);
+        if (last != null && now - last < HEADERLESS_TELL_INTERVAL.toNanos()) {
+            return false;
+        }
+        toldHeaderless.put(key, now);
+        return true;
     }
 
     private void count(String kind, Call call, long tokens) {

@@ -6,6 +6,14 @@ local now = now_us()
 local s = load(KEYS[1], now)
 local admitted = 0
 if s.cool > now then return { 0, math.ceil((s.cool - now) / 1000), 0 } end
+if s.rpm == 0 and s.tpm == 0 and s.unmetered == 0 then
+  -- nothing configured, nothing learned: a whole line sent blind could be a storm of 429s. One request goes ahead
+  -- and the rest ask again every 50 ms until its headers are observed; another goes if none came back within 2 s.
+  if s.probe_until > now then return { 0, 50, 0 } end
+  s.probe_until = now + 2000000
+  save(KEYS[1], s, now)
+  return { 1, 0, 0 }
+end
 for i = 4, #ARGV, 2 do
   local cost = tonumber(ARGV[i])
   local reserve = tonumber(ARGV[i + 1])

@@ -1,5 +1,5 @@
 -- Learns from one answer's x-ratelimit-* headers: ARGV[4..7] = limit-requests, limit-tokens, remaining-requests,
--- remaining-tokens, each '' when absent. A learned limit replaces the earlier one, and the buckets' capacities
+-- remaining-tokens, each '' when absent (all four absent: an answer without headers, with no limit in sight). A learned limit replaces the earlier one, and the buckets' capacities
 -- follow it at once; what is left never exceeds what the upstream says is left. A limit seen for the first time
 -- starts from the upstream's remaining, but never above the burst capacity. The remaining values are kept with the
 -- time they were read: a settle may not give back more than that plus what refilled since, less what was admitted
@@ -10,6 +10,8 @@ local old_rpm, old_tpm = s.rpm, s.tpm
 if tonumber(ARGV[4]) then s.learned_rpm = tonumber(ARGV[4]) end
 if tonumber(ARGV[5]) then s.learned_tpm = tonumber(ARGV[5]) end
 set_limits(s)
+-- an answer without any limit (no headers at all, or limits of 0): the upstream has none, stop probing
+if s.rpm == 0 and s.tpm == 0 then s.unmetered = 1 end
 local remaining_req, remaining_tok = tonumber(ARGV[6]), tonumber(ARGV[7])
 if old_rpm == 0 and s.rpm > 0 then s.req = remaining_req or s.cap_req
 elseif remaining_req then s.req = math.min(s.req, remaining_req) end

@@ -7,9 +7,12 @@
 --   hdr_req, hdr_req_at       the last x-ratelimit-remaining-requests header, and when it was read (Redis time, us)
 --   hdr_tok, hdr_tok_at       the same for x-ratelimit-remaining-tokens
 --   hdr_tok_taken             tokens admitted since that header was read (the upstream has not seen them in it)
+--   probe_until               with no limit configured or learned: one request went ahead to learn them, and the
+--                             others wait until its headers come back or this time passes (Redis time, us)
+--   unmetered                 1 once an answer came back without any limit: the upstream has none, admit everything
 -- ARGV[1], ARGV[2] are always the configured rpm and tpm (0 = not configured), ARGV[3] the burst in milliseconds.
--- The effective limit is the lower of configured and learned; 0 means unknown, which admits everything until the
--- upstream tells us its limits. A bucket holds a burst, not a minute: limit * burst / 60 s (the requests bucket at
+-- The effective limit is the lower of configured and learned; 0 means unknown. With both unknown, one request at a
+-- time goes ahead until an answer tells us the limits (or that there are none: then everything is admitted). A bucket holds a burst, not a minute: limit * burst / 60 s (the requests bucket at
 -- least one request), since an upstream may enforce its per-minute limits over much shorter windows. A new bucket
 -- starts at that capacity, and a stored level above it (a limit just lowered) is cut to it at once.
 local function now_us()
@@ -35,10 +38,10 @@ local function set_limits(s)
 end
 local function load(key, now)
   local h = redis.call('HMGET', key, 'learned_rpm', 'learned_tpm', 'req', 'tok', 'at', 'cool_until',
-    'hdr_req', 'hdr_req_at', 'hdr_tok', 'hdr_tok_at', 'hdr_tok_taken')
+    'hdr_req', 'hdr_req_at', 'hdr_tok', 'hdr_tok_at', 'hdr_tok_taken', 'probe_until', 'unmetered')
   local s = { learned_rpm = tonumber(h[1]) or 0, learned_tpm = tonumber(h[2]) or 0, cool = tonumber(h[6]) or 0,
     hdr_req = tonumber(h[7]), hdr_req_at = tonumber(h[8]), hdr_tok = tonumber(h[9]), hdr_tok_at = tonumber(h[10]),
-    hdr_tok_taken = tonumber(h[11]) or 0 }
+    hdr_tok_taken = tonumber(h[11]) or 0, probe_until = tonumber(h[12]) or 0, unmetered = tonumber(h[13]) or 0 }
   set_limits(s)
   local elapsed = math.max(0, now - (tonumber(h[5]) or now))
   s.req = tonumber(h[3]) or s.cap_req
@@ -50,7 +53,8 @@ end
 local function save(key, s, now)
   redis.call('HSET', key, 'req', string.format('%.6f', s.req), 'tok', string.format('%.6f', s.tok),
     'at', string.format('%.0f', now), 'cool_until', string.format('%.0f', s.cool),
-    'learned_rpm', string.format('%.0f', s.learned_rpm), 'learned_tpm', string.format('%.0f', s.learned_tpm))
+    'learned_rpm', string.format('%.0f', s.learned_rpm), 'learned_tpm', string.format('%.0f', s.learned_tpm),
+    'probe_until', string.format('%.0f', s.probe_until), 'unmetered', string.format('%.0f', s.unmetered))
   if s.hdr_req_at then
     redis.call('HSET', key, 'hdr_req', string.format('%.0f', s.hdr_req), 'hdr_req_at', string.format('%.0f', s.hdr_req_at))
   end

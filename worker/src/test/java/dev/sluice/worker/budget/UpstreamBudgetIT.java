@@ -118,6 +118,35 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void withNoLimitKnownOneRequestGoesAheadAndTheRestWaitForItsHeaders() {
+        BudgetKey key = freshKey();
+        UpstreamBudget first = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0, Duration.ofSeconds(10)));
+        UpstreamBudget second = new UpstreamBudget(redis.secondWorker(), limits(key, 0, 0, Duration.ofSeconds(10)));
+
+        assertThat(first.acquireLine(key, List.of(new UpstreamBudget.Claim(400, 0), new UpstreamBudget.Claim(400, 0)))
+                .join().admitted()).isEqualTo(1);
+        assertThat(second.acquire(key, 400, 0).join()).isInstanceOf(Admission.Wait.class);
+
+        first.observe(key, headers(600, 6_000, 599, 5_600)).join();
+
+        // 6,000 tpm, 10 s burst: a 1,000-token bucket
+        assertThat(grantsInARow(second, key, 400)).isEqualTo(2);
+    }
+
+    @Test
+    void anUpstreamThatAnswersWithoutHeadersIsUnmeteredOnceTheProbeComesBack() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0));
+        assertThat(budget.acquire(key, 10, 0).join()).isEqualTo(new Admission.Granted());
+        assertThat(budget.acquire(key, 10, 0).join()).isInstanceOf(Admission.Wait.class);
+
+        budget.observe(key, new RateLimitHeaders(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                OptionalLong.empty())).join();
+
+        assertThat(grantsInARow(budget, key, 10)).isEqualTo(1_000);
+    }
+
+    @Test
     void aJobLargerThanTheWholeTokenLimitIsRefusedAtOnce() {
         BudgetKey key = freshKey();
         UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 100, 1_000));
