@@ -21,7 +21,7 @@ class BudgetConfiguration {
         return new UpstreamBudget(redisson, key -> targets.named(key.upstream())
                 .filter(target -> target.requestsPerMinute() > 0 || target.tokensPerMinute() > 0)
                 .map(target -> new RateLimitProperties.ModelLimits(target.requestsPerMinute(), target.tokensPerMinute()))
-                .orElseGet(() -> limits.limitsOf(key.model())));
+                .orElseGet(() -> limits.limitsOf(key.model())), limits.burst());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sluice.worker.budget;
 
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.worker.upstream.Outcome;
+import dev.sluice.worker.upstream.ReservationModel;
 import dev.sluice.worker.upstream.UpstreamTarget;
 import dev.sluice.worker.upstream.UpstreamTargets;
 import dev.sluice.worker.upstream.UpstreamReply;
@@ -9,8 +10,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -18,13 +21,16 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The upstream behind the shared budget: a job waits in the {@link BudgetGate} for its estimated tokens, is sent,
- * and every answer's rate-limit headers correct the shared view. After the outcome is known, the estimate is settled
- * against the usage the upstream reported, and a 429 rate limit puts the model into a cool-down every worker obeys.
+ * The upstream behind the shared budget: a job waits in the {@link BudgetGate} for its estimated tokens (as its
+ * target's {@link ReservationModel} counts them), is sent, and every answer's rate-limit headers correct the shared
+ * view. After the outcome is known, a target whose upstream charges usage has the estimate settled against the usage
+ * it reported (OpenAI's rule settles nothing: it charges at admission and never gives back), and a 429 rate limit
+ * puts the model into a cool-down every worker obeys.
  */
 public class MeteredUpstream {
 
     private static final Logger log = LoggerFactory.getLogger(MeteredUpstream.class);
+    private static final Duration HEADERLESS_TELL_INTERVAL = Duration.ofSeconds(10);
 
     /** One metered call: where it went, whose budget it used and what it was estimated to cost. */
     public record Call(UpstreamTarget target, BudgetKey key, TokenEstimate estimate) {
@@ -59,6 +65,8 @@ public class MeteredUpstream {
     private final MeterRegistry meters;
     private final Duration longestCoolDown;
     private final AtomicInteger turn = new AtomicInteger();
+    /** When this process last told a budget that an answer came without any x-ratelimit-* header (nanoTime). */
+    private final Map<BudgetKey, Long> toldHeaderless = new ConcurrentHashMap<>();
 
     /** {@code longestCoolDown}: the cap on the shared cool-down one 429 starts (UPSTREAM_MAX_COOL_DOWN). */
     public MeteredUpstream(UpstreamTargets targets, BudgetGate gate, UpstreamBudget budget, TokenEstimator estimator,
@@ -86,7 +94,8 @@ public class MeteredUpstream {
             return CompletableFuture.completedFuture(new Result.NotServed(job.model()));
         }
         UpstreamTarget target = routed.get();
-        Call call = new Call(target, new BudgetKey(target.name(), job.model()), estimator.estimate(job.request()));
+        Call call = new Call(target, new BudgetKey(target.name(), job.model()),
+                estimator.estimate(job.request(), target.reservation()));
         BudgetGate.Ticket ticket = new BudgetGate.Ticket(call.key(), job.tenantId().toString(), job.batchId() != null,
                 call.estimate().total());
         return gate.admit(ticket).thenCompose(admission -> {
@@ -133,7 +142,10 @@ public class MeteredUpstream {
         return Optional.of(best);
     }
 
-    /** Settles a success's estimate against its usage, or starts the shared cool-down of a 429 rate limit. */
+    /**
+     * Counts a success's usage and, when its target's upstream charges usage, settles the estimate's prompt part
+     * against it; or starts the shared cool-down of a 429 rate limit.
+     */
     public void settle(Call call, Outcome outcome) {
         if (outcome instanceof Outcome.Succeed succeed) {
             JsonNode usage = succeed.response().path("usage");
@@ -142,7 +154,7 @@ public class MeteredUpstream {
             count("prompt", call, prompt);
             count("completion", call, completion);
             long refund = call.estimate().promptTokens() - prompt;
-            if (refund != 0) {
+            if (refund != 0 && call.target().reservation().settledToUsage()) {
                 quietly(budget.settle(call.key(), refund), "settle");
             }
         } else if (outcome instanceof Outcome.RateLimited limited) {
@@ -157,10 +169,21 @@ public class MeteredUpstream {
     private void learnFrom(Call call, UpstreamReply reply) {
         if (reply instanceof UpstreamReply.Answered answered) {
             RateLimitHeaders headers = RateLimitHeaders.of(answered.headers());
-            if (!headers.isEmpty()) {
+            // without headers, at most every 10 s per budget: a budget with no limit known learns there is none
+            if (!headers.isEmpty() || tellHeaderless(call.key())) {
                 quietly(budget.observe(call.key(), headers), "learn limits");
             }
         }
+    }
+
+    private boolean tellHeaderless(BudgetKey key) {
+        long now = System.nanoTime();
+        Long last = toldHeaderless.get(key);
+        if (last != null && now - last < HEADERLESS_TELL_INTERVAL.toNanos()) {
+            return false;
+        }
+        toldHeaderless.put(key, now);
+        return true;
     }
 
     private void count(String kind, Call call, long tokens) {

@@ -14,7 +14,9 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * The shared RPM/TPM budget of every worker process, kept in Redis. Each step (admit, learn from headers, cool down,
+ * The shared RPM/TPM budget of every worker process, kept in Redis. Each bucket holds a burst of its limit
+ * (UPSTREAM_BURST, 1 s by default), refills at the limit per minute and starts at that burst, so a cold start paces
+ * instead of sending a minute's worth at once. Each step (admit, learn from headers, cool down,
  * settle) is one Lua script, so it is atomic across processes, and every script takes the time from Redis, never
  * from a worker's clock. A failed Redis call completes the future exceptionally; the caller decides (fail closed).
  */
@@ -28,15 +30,21 @@ class UpstreamBudget {
 
     private final RScript scripts;
     private final Function<BudgetKey, RateLimitProperties.ModelLimits> limits;
+    private final String burstMillis;
 
     public UpstreamBudget(RedissonClient redisson, RateLimitProperties properties) {
-        this(redisson, key -> properties.limitsOf(key.model()));
+        this(redisson, key -> properties.limitsOf(key.model()), properties.burst());
     }
 
-    /** {@code limits}: the configured limits of a budget (a target may have its own; 0 means learn them). */
-    public UpstreamBudget(RedissonClient redisson, Function<BudgetKey, RateLimitProperties.ModelLimits> limits) {
+    /**
+     * {@code limits}: the configured limits of a budget (a target may have its own; 0 means learn them);
+     * {@code burst}: how much of its limit a bucket holds, as a duration of it (UPSTREAM_BURST).
+     */
+    public UpstreamBudget(RedissonClient redisson, Function<BudgetKey, RateLimitProperties.ModelLimits> limits,
+                          Duration burst) {
         this.scripts = redisson.getScript(StringCodec.INSTANCE);
         this.limits = limits;
+        this.burstMillis = Long.toString(burst.toMillis());
     }
 
     /** One request for tokens, leaving {@code reserve} (a share of each limit) in the buckets afterwards. */
@@ -98,10 +106,11 @@ class UpstreamBudget {
     private <R> CompletableFuture<R> eval(String script, RScript.ReturnType returnType, BudgetKey key,
                                           String... arguments) {
         RateLimitProperties.ModelLimits configured = limits.apply(key);
-        Object[] values = new Object[arguments.length + 2];
+        Object[] values = new Object[arguments.length + 3];
         values[0] = Long.toString(configured.requestsPerMinute());
         values[1] = Long.toString(configured.tokensPerMinute());
-        System.arraycopy(arguments, 0, values, 2, arguments.length);
+        values[2] = burstMillis;
+        System.arraycopy(arguments, 0, values, 3, arguments.length);
         return scripts.<R>evalAsync(RScript.Mode.READ_WRITE, script, returnType, List.of(key.redisKey()), values)
                 .toCompletableFuture();
     }

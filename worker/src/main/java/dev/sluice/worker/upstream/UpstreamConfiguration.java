@@ -47,7 +47,7 @@ class UpstreamConfiguration {
         KeyHealth health = new KeyHealth(client, redisson, properties.name(), worker.keyProbeInterval(), timer,
                 Clock.systemUTC(), meters);
         return new UpstreamTarget(properties.name(), client, health, Set.copyOf(properties.models()),
-                requestsPerMinute, tokensPerMinute);
+                requestsPerMinute, tokensPerMinute, properties.reservation());
     }
 
     @Bean

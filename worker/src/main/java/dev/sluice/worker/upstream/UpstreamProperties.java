@@ -21,8 +21,9 @@ import java.util.Set;
  * rotated key keeps it); {@code models} limits the models it serves (empty: all). {@code targets} adds more keys or
  * deployments (another account, another base URL), each with its own budget, optional limits and models
  * ({@code sluice.upstream.targets[0].name}, or SLUICE_UPSTREAM_TARGETS_0_NAME, ..._BASE_URL, ..._API_KEY_FILE,
- * ..._MODELS, ..._REQUESTS_PER_MINUTE, ..._TOKENS_PER_MINUTE); a job goes to whichever target serving its model
- * has budget first.
+ * ..._MODELS, ..._REQUESTS_PER_MINUTE, ..._TOKENS_PER_MINUTE, ..._RESERVATION); a job goes to whichever target
+ * serving its model has budget first. UPSTREAM_RESERVATION ({@code openai} or {@code tiktoken}, see
+ * {@link ReservationModel}) says how the primary upstream counts tokens; a target without one of its own takes it.
  */
 @Validated
 @ConfigurationProperties("sluice.upstream")
@@ -34,26 +35,32 @@ record UpstreamProperties(@NotBlank String name,
                                  @NotNull Duration connectTimeout,
                                  @NotNull DataSize maxResponseSize,
                                  List<String> models,
-                                 List<@Valid Target> targets) {
+                                 List<@Valid Target> targets,
+                                 ReservationModel reservation) {
 
-    /** One more key or deployment; limits of 0 take sluice.ratelimit's (or learn them from the headers). */
+    /**
+     * One more key or deployment; limits of 0 take sluice.ratelimit's (or learn them from the headers); no
+     * reservation model takes the primary's.
+     */
     public record Target(@NotBlank String name,
                          @NotNull URI baseUrl,
                          String apiKey,
                          String apiKeyFile,
                          List<String> models,
                          @PositiveOrZero long requestsPerMinute,
-                         @PositiveOrZero long tokensPerMinute) {
+                         @PositiveOrZero long tokensPerMinute,
+                         ReservationModel reservation) {
 
         @Override
         public String toString() {
             return "Target[name=" + name + ", baseUrl=" + baseUrl + ", apiKey=****, apiKeyFile=" + apiKeyFile
-                    + ", models=" + models + "]";
+                    + ", models=" + models + ", reservation=" + reservation + "]";
         }
     }
 
     public UpstreamProperties {
         models = models == null ? List.of() : List.copyOf(models);
+        reservation = reservation == null ? ReservationModel.OPENAI : reservation;
         targets = targets == null ? List.of() : List.copyOf(targets);
         requireHttp(baseUrl, "OPENAI_BASE_URL");
         Set<String> names = new HashSet<>();
@@ -72,17 +79,17 @@ record UpstreamProperties(@NotBlank String name,
         }
     }
 
-    /** The same timeouts for another target's key and URL. */
+    /** The same timeouts for another target's key and URL, and the primary's reservation model unless it has one. */
     public UpstreamProperties forTarget(Target target) {
         return new UpstreamProperties(target.name(), target.baseUrl(), target.apiKey(), target.apiKeyFile(), timeout,
-                connectTimeout, maxResponseSize, target.models(), List.of());
+                connectTimeout, maxResponseSize, target.models(), List.of(),
+                target.reservation() == null ? reservation : target.reservation());
     }
 
     @Override
     public String toString() {
         return "UpstreamProperties[name=" + name + ", baseUrl=" + baseUrl + ", apiKey=****, apiKeyFile=" + apiKeyFile
                 + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout + ", maxResponseSize=" + maxResponseSize
-                + ", models=" + models + ", targets="
-                + targets + "]";
+                + ", models=" + models + ", targets=" + targets + ", reservation=" + reservation + "]";
     }
 }

@@ -1,21 +1,30 @@
--- Admits the longest prefix of a line of jobs: ARGV[3..] are pairs (tokens, reserve), where reserve is the share of
--- each limit that must stay in the buckets afterwards (0 for interactive jobs, the bulk reserve for batch jobs).
+-- Admits the longest prefix of a line of jobs: ARGV[4..] are pairs (tokens, reserve), where reserve is the share of
+-- each bucket's capacity that must stay in it afterwards (0 for interactive jobs, the bulk reserve for batch jobs).
 -- Each admitted job takes 1 request and its tokens. Returns {admitted, wait_ms, too_large}: how many were admitted,
 -- how long the next one must wait (0 when none waits), and the tpm limit when the next one can never fit (else 0).
 local now = now_us()
 local s = load(KEYS[1], now)
 local admitted = 0
 if s.cool > now then return { 0, math.ceil((s.cool - now) / 1000), 0 } end
-for i = 3, #ARGV, 2 do
+if s.rpm == 0 and s.tpm == 0 and s.unmetered == 0 then
+  -- nothing configured, nothing learned: a whole line sent blind could be a storm of 429s. One request goes ahead
+  -- and the rest ask again every 50 ms until its headers are observed; another goes if none came back within 2 s.
+  if s.probe_until > now then return { 0, 50, 0 } end
+  s.probe_until = now + 2000000
+  save(KEYS[1], s, now)
+  return { 1, 0, 0 }
+end
+for i = 4, #ARGV, 2 do
   local cost = tonumber(ARGV[i])
   local reserve = tonumber(ARGV[i + 1])
   if s.tpm > 0 and cost > s.tpm then
     save(KEYS[1], s, now)
     return { admitted, 0, s.tpm }
   end
-  -- never ask for more than a full bucket, or a large batch job would wait forever behind the reserve
-  local need_req = math.min(1 + reserve * s.rpm, s.rpm)
-  local need_tok = math.min(cost + reserve * s.tpm, s.tpm)
+  -- never ask for more than a full bucket: a job larger than the burst goes from a full bucket and leaves a debt,
+  -- and a large batch job is not held back forever by the reserve
+  local need_req = math.min(1 + reserve * s.cap_req, s.cap_req)
+  local need_tok = math.min(cost + reserve * s.cap_tok, s.cap_tok)
   local wait_us = 0
   if s.rpm > 0 and s.req < need_req then
     wait_us = math.max(wait_us, (need_req - s.req) * 60000000 / s.rpm)
@@ -29,6 +38,7 @@ for i = 3, #ARGV, 2 do
   end
   if s.rpm > 0 then s.req = s.req - 1 end
   if s.tpm > 0 then s.tok = s.tok - cost end
+  s.hdr_tok_taken = s.hdr_tok_taken + cost
   admitted = admitted + 1
 end
 save(KEYS[1], s, now)

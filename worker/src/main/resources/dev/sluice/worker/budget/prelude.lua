@@ -1,10 +1,20 @@
 -- Shared by every budget script. One hash per upstream and model:
 --   learned_rpm, learned_tpm  limits read from the upstream's x-ratelimit-limit-* headers
---   req, tok                  what is left in the two buckets (refilling continuously at limit per 60 s)
+--   req, tok                  what is left in the two buckets (refilling continuously at limit per 60 s); tok may be
+--                             negative: a debt left by a job larger than the bucket
 --   at                        when req and tok were last brought up to date (Redis time, microseconds)
 --   cool_until                no request may start before this (Redis time, microseconds), set by a 429
--- ARGV[1], ARGV[2] are always the configured rpm and tpm (0 = not configured). The effective limit is the lower of
--- configured and learned; 0 means unknown, which admits everything until the upstream tells us its limits.
+--   hdr_req, hdr_req_at       the last x-ratelimit-remaining-requests header, and when it was read (Redis time, us)
+--   hdr_tok, hdr_tok_at       the same for x-ratelimit-remaining-tokens
+--   hdr_tok_taken             tokens admitted since that header was read (the upstream has not seen them in it)
+--   probe_until               with no limit configured or learned: one request went ahead to learn them, and the
+--                             others wait until its headers come back or this time passes (Redis time, us)
+--   unmetered                 1 once an answer came back without any limit: the upstream has none, admit everything
+-- ARGV[1], ARGV[2] are always the configured rpm and tpm (0 = not configured), ARGV[3] the burst in milliseconds.
+-- The effective limit is the lower of configured and learned; 0 means unknown. With both unknown, one request at a
+-- time goes ahead until an answer tells us the limits (or that there are none: then everything is admitted). A bucket holds a burst, not a minute: limit * burst / 60 s (the requests bucket at
+-- least one request), since an upstream may enforce its per-minute limits over much shorter windows. A new bucket
+-- starts at that capacity, and a stored level above it (a limit just lowered) is cut to it at once.
 local function now_us()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -16,22 +26,42 @@ local function limit_of(configured, learned)
   if configured > 0 then return configured end
   return learned
 end
-local function load(key, now)
-  local h = redis.call('HMGET', key, 'learned_rpm', 'learned_tpm', 'req', 'tok', 'at', 'cool_until')
-  local s = { learned_rpm = tonumber(h[1]) or 0, learned_tpm = tonumber(h[2]) or 0, cool = tonumber(h[6]) or 0 }
+-- sets the effective limits and the capacities of both buckets from ARGV and what was learned
+local function set_limits(s)
+  local burst_ms = tonumber(ARGV[3]) or 60000
   s.rpm = limit_of(ARGV[1], s.learned_rpm)
   s.tpm = limit_of(ARGV[2], s.learned_tpm)
+  s.cap_req = 0
+  s.cap_tok = 0
+  if s.rpm > 0 then s.cap_req = math.max(1, s.rpm * burst_ms / 60000) end
+  if s.tpm > 0 then s.cap_tok = math.max(1, s.tpm * burst_ms / 60000) end
+end
+local function load(key, now)
+  local h = redis.call('HMGET', key, 'learned_rpm', 'learned_tpm', 'req', 'tok', 'at', 'cool_until',
+    'hdr_req', 'hdr_req_at', 'hdr_tok', 'hdr_tok_at', 'hdr_tok_taken', 'probe_until', 'unmetered')
+  local s = { learned_rpm = tonumber(h[1]) or 0, learned_tpm = tonumber(h[2]) or 0, cool = tonumber(h[6]) or 0,
+    hdr_req = tonumber(h[7]), hdr_req_at = tonumber(h[8]), hdr_tok = tonumber(h[9]), hdr_tok_at = tonumber(h[10]),
+    hdr_tok_taken = tonumber(h[11]) or 0, probe_until = tonumber(h[12]) or 0, unmetered = tonumber(h[13]) or 0 }
+  set_limits(s)
   local elapsed = math.max(0, now - (tonumber(h[5]) or now))
-  s.req = tonumber(h[3]) or s.rpm
-  s.tok = tonumber(h[4]) or s.tpm
-  if s.rpm > 0 then s.req = math.min(s.rpm, s.req + elapsed * s.rpm / 60000000) end
-  if s.tpm > 0 then s.tok = math.min(s.tpm, s.tok + elapsed * s.tpm / 60000000) end
+  s.req = tonumber(h[3]) or s.cap_req
+  s.tok = tonumber(h[4]) or s.cap_tok
+  if s.rpm > 0 then s.req = math.min(s.cap_req, s.req + elapsed * s.rpm / 60000000) end
+  if s.tpm > 0 then s.tok = math.min(s.cap_tok, s.tok + elapsed * s.tpm / 60000000) end
   return s
 end
 local function save(key, s, now)
   redis.call('HSET', key, 'req', string.format('%.6f', s.req), 'tok', string.format('%.6f', s.tok),
     'at', string.format('%.0f', now), 'cool_until', string.format('%.0f', s.cool),
-    'learned_rpm', string.format('%.0f', s.learned_rpm), 'learned_tpm', string.format('%.0f', s.learned_tpm))
+    'learned_rpm', string.format('%.0f', s.learned_rpm), 'learned_tpm', string.format('%.0f', s.learned_tpm),
+    'probe_until', string.format('%.0f', s.probe_until), 'unmetered', string.format('%.0f', s.unmetered))
+  if s.hdr_req_at then
+    redis.call('HSET', key, 'hdr_req', string.format('%.0f', s.hdr_req), 'hdr_req_at', string.format('%.0f', s.hdr_req_at))
+  end
+  if s.hdr_tok_at then
+    redis.call('HSET', key, 'hdr_tok', string.format('%.0f', s.hdr_tok), 'hdr_tok_at', string.format('%.0f', s.hdr_tok_at),
+      'hdr_tok_taken', string.format('%.0f', s.hdr_tok_taken))
+  end
   -- learned limits outlive a quiet night: a week
   redis.call('PEXPIRE', key, 604800000)
 end

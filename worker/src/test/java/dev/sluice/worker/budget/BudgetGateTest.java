@@ -24,7 +24,7 @@ class BudgetGateTest {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final FakeBudget budget = new FakeBudget();
     private final BudgetGate gate = new BudgetGate(budget, new RateLimitProperties(0, 0, null, 256, BULK_RESERVE,
-            Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofMinutes(5)), timer, Runnable::run,
+            Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofSeconds(1)), timer, Runnable::run,
             new SimpleMeterRegistry());
 
     @AfterEach
@@ -98,7 +98,7 @@ class BudgetGateTest {
         private final LinkedBlockingQueue<Ask> asks = new LinkedBlockingQueue<>();
 
         FakeBudget() {
-            super(noRedis(), key -> new RateLimitProperties.ModelLimits(0, 0));
+            super(noRedis(), key -> new RateLimitProperties.ModelLimits(0, 0), Duration.ofSeconds(1));
         }
 
         @Override

@@ -56,6 +56,97 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void aColdBucketHoldsABurstOfTheLimitNotAMinute() {
+        BudgetKey key = freshKey();
+        // 12 requests a minute, a 25 s burst: 5 requests, then one every 5 s
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 12, 0, Duration.ofSeconds(25)));
+
+        assertThat(grantsInARow(budget, key, 1)).isEqualTo(5);
+        Admission.Wait wait = (Admission.Wait) budget.acquire(key, 1, 0).join();
+        assertThat(wait.delay()).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void everyWorkerRestartedOnAFreshKeyStartsFromTheBurstToo() {
+        BudgetKey key = freshKey();
+        // 6,000 tpm, 10 s burst: 1,000 tokens, shared by both workers
+        UpstreamBudget first = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 6_000, Duration.ofSeconds(10)));
+        UpstreamBudget second = new UpstreamBudget(redis.secondWorker(), limits(key, 0, 6_000, Duration.ofSeconds(10)));
+
+        assertThat(isGranted(first.acquire(key, 400, 0).join())).isTrue();
+        assertThat(isGranted(second.acquire(key, 400, 0).join())).isTrue();
+        assertThat(first.acquire(key, 400, 0).join()).isInstanceOf(Admission.Wait.class);
+        assertThat(second.acquire(key, 400, 0).join()).isInstanceOf(Admission.Wait.class);
+    }
+
+    @Test
+    void aJobLargerThanTheBurstGoesFromAFullBucketAndLeavesADebt() {
+        BudgetKey key = freshKey();
+        // 6,000 tpm, 1 s burst: a 100-token bucket refilling at 100 tokens/s
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 6_000, Duration.ofSeconds(1)));
+
+        assertThat(budget.acquire(key, 500, 0).join()).isEqualTo(new Admission.Granted());
+        Admission.Wait wait = (Admission.Wait) budget.acquire(key, 1, 0).join();
+        // 400 tokens of debt and one more: about 4 s
+        assertThat(wait.delay()).isBetween(Duration.ofMillis(3_000), Duration.ofMillis(4_100));
+        Admission.Wait large = (Admission.Wait) budget.acquire(key, 5_000, 0).join();
+        // a job above the burst waits for a full bucket, no more: about 5 s, not 50
+        assertThat(large.delay()).isBetween(Duration.ofMillis(4_000), Duration.ofMillis(5_100));
+    }
+
+    @Test
+    void aLimitLearnedForTheFirstTimeStartsFromTheBurstNotFromTheHeadersMinute() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0, Duration.ofSeconds(10)));
+
+        budget.observe(key, headers(600, 6_000, 600, 6_000)).join();
+
+        // 6,000 tpm, 10 s burst: 1,000 tokens, not the 6,000 the headers say are left
+        assertThat(grantsInARow(budget, key, 400)).isEqualTo(2);
+    }
+
+    @Test
+    void aLimitLoweredByTheHeadersShrinksTheBucketAtOnce() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(10)));
+        assertThat(budget.acquire(key, 100, 0).join()).isEqualTo(new Admission.Granted());
+
+        // the upstream says 6,000 tpm with everything left: the 10,000-token bucket becomes a 1,000-token one
+        budget.observe(key, headers(600, 6_000, 600, 6_000)).join();
+
+        assertThat(grantsInARow(budget, key, 400)).isEqualTo(2);
+    }
+
+    @Test
+    void withNoLimitKnownOneRequestGoesAheadAndTheRestWaitForItsHeaders() {
+        BudgetKey key = freshKey();
+        UpstreamBudget first = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0, Duration.ofSeconds(10)));
+        UpstreamBudget second = new UpstreamBudget(redis.secondWorker(), limits(key, 0, 0, Duration.ofSeconds(10)));
+
+        assertThat(first.acquireLine(key, List.of(new UpstreamBudget.Claim(400, 0), new UpstreamBudget.Claim(400, 0)))
+                .join().admitted()).isEqualTo(1);
+        assertThat(second.acquire(key, 400, 0).join()).isInstanceOf(Admission.Wait.class);
+
+        first.observe(key, headers(600, 6_000, 599, 5_600)).join();
+
+        // 6,000 tpm, 10 s burst: a 1,000-token bucket
+        assertThat(grantsInARow(second, key, 400)).isEqualTo(2);
+    }
+
+    @Test
+    void anUpstreamThatAnswersWithoutHeadersIsUnmeteredOnceTheProbeComesBack() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0));
+        assertThat(budget.acquire(key, 10, 0).join()).isEqualTo(new Admission.Granted());
+        assertThat(budget.acquire(key, 10, 0).join()).isInstanceOf(Admission.Wait.class);
+
+        budget.observe(key, new RateLimitHeaders(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                OptionalLong.empty())).join();
+
+        assertThat(grantsInARow(budget, key, 10)).isEqualTo(1_000);
+    }
+
+    @Test
     void aJobLargerThanTheWholeTokenLimitIsRefusedAtOnce() {
         BudgetKey key = freshKey();
         UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 100, 1_000));
@@ -126,6 +217,55 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void aRefundAfterTheHeadersNeverRaisesTheBudgetAboveWhatTheyLastSaidWasLeft() {
+        BudgetKey key = freshKey();
+        // 6,000 tpm in a bucket of a minute: refills at 100 tokens/s
+        UpstreamBudget first = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 6_000));
+        UpstreamBudget second = new UpstreamBudget(redis.secondWorker(), limits(key, 0, 6_000));
+        assertThat(first.acquire(key, 2_000, 0).join()).isEqualTo(new Admission.Granted());
+        // the upstream charged more than we reserved: it has 2,500 left where we thought 4,000
+        first.observe(key, headers(600, 6_000, 599, 2_500)).join();
+
+        // another worker's call used 3,000 tokens fewer than reserved: without the header that would make 5,500
+        second.settle(key, 3_000).join();
+
+        Admission.Wait wait = (Admission.Wait) first.acquire(key, 3_000, 0).join();
+        // 2,500 (and what refilled in a few ms) of 3,000: about 5 s at 100 tokens/s
+        assertThat(wait.delay()).isGreaterThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aRefundCountsUpToTheLastHeaderPlusItsRefillLessWhatWasAdmittedSince() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 6_000));
+        assertThat(budget.acquire(key, 3_000, 0).join()).isEqualTo(new Admission.Granted());
+        budget.observe(key, headers(600, 6_000, 599, 5_000)).join();
+        assertThat(budget.acquire(key, 1_000, 0).join()).isEqualTo(new Admission.Granted());
+
+        // 2,000 left; the header allows up to 5,000 - 1,000 = 4,000: a refund of 1,000 counts in full
+        budget.settle(key, 1_000).join();
+        // 3,000 left; a refund of 3,000 more stops at 4,000, not at 6,000
+        budget.settle(key, 3_000).join();
+
+        assertThat(budget.acquire(key, 4_000, 0).join()).isEqualTo(new Admission.Granted());
+        Admission.Wait wait = (Admission.Wait) budget.acquire(key, 600, 0).join();
+        assertThat(wait.delay()).isGreaterThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aRefundWithoutHeadersStillComesBackInFullUpToTheCapacity() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 6_000, Duration.ofSeconds(10)));
+        assertThat(budget.acquire(key, 800, 0).join()).isEqualTo(new Admission.Granted());
+
+        budget.settle(key, 5_000).join();
+
+        // the 1,000-token bucket is full again, and no fuller
+        assertThat(budget.acquire(key, 1_000, 0).join()).isEqualTo(new Admission.Granted());
+        assertThat(budget.acquire(key, 100, 0).join()).isInstanceOf(Admission.Wait.class);
+    }
+
+    @Test
     void theGateServesInteractiveJobsFirstAndTakesBatchTenantsInTurn() {
         BudgetKey key = freshKey();
         RateLimitProperties limits = limits(key, 600, 0);
@@ -182,9 +322,14 @@ class UpstreamBudgetIT {
         return new BudgetKey("it-" + UUID.randomUUID(), "gpt-4o-mini");
     }
 
+    /** Buckets of a whole minute, as they were before UPSTREAM_BURST: what most tests here are about. */
     private static RateLimitProperties limits(BudgetKey key, long rpm, long tpm) {
+        return limits(key, rpm, tpm, Duration.ofMinutes(1));
+    }
+
+    private static RateLimitProperties limits(BudgetKey key, long rpm, long tpm, Duration burst) {
         return new RateLimitProperties(0, 0, Map.of(key.model(), new RateLimitProperties.ModelLimits(rpm, tpm)),
-                4096, 0.05, Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofMinutes(5));
+                4096, 0.05, Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofMinutes(5), burst);
     }
 
     private static RateLimitHeaders headers(long limitRequests, long limitTokens, long remainingRequests,

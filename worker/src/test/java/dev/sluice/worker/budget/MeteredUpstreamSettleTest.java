@@ -1,0 +1,69 @@
+package dev.sluice.worker.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.worker.upstream.Outcome;
+import dev.sluice.worker.upstream.ReservationModel;
+import dev.sluice.worker.upstream.UpstreamTarget;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import tools.jackson.databind.json.JsonMapper;
+
+class MeteredUpstreamSettleTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final BudgetKey KEY = new BudgetKey("primary", "gpt-4o-mini");
+
+    private final RecordingBudget budget = new RecordingBudget();
+    private final MeteredUpstream upstream = new MeteredUpstream(null, null, budget, null, new SimpleMeterRegistry(),
+            Duration.ofMinutes(5));
+
+    @Test
+    void openAiChargesAtAdmissionSoNothingIsGivenBack() {
+        upstream.settle(call(ReservationModel.OPENAI), succeeded(60, 20));
+
+        assertThat(budget.settled).isEmpty();
+    }
+
+    @Test
+    void tiktokenSettlesThePromptToTheUsageAndKeepsTheOutputCap() {
+        upstream.settle(call(ReservationModel.TIKTOKEN), succeeded(60, 20));
+
+        // 100 prompt tokens estimated, 60 counted: 40 back; the 500-token output cap stays spent
+        assertThat(budget.settled).containsExactly(40L);
+    }
+
+    private static MeteredUpstream.Call call(ReservationModel reservation) {
+        UpstreamTarget target = new UpstreamTarget("primary", null, null, Set.of(), 0, 0, reservation);
+        return new MeteredUpstream.Call(target, KEY, new TokenEstimate(100, 500));
+    }
+
+    private static Outcome.Succeed succeeded(long promptTokens, long completionTokens) {
+        return new Outcome.Succeed(JSON.readTree("{\"usage\": {\"prompt_tokens\": " + promptTokens
+                + ", \"completion_tokens\": " + completionTokens + "}}"));
+    }
+
+    /** The shared budget without Redis: records what is settled. */
+    private static final class RecordingBudget extends UpstreamBudget {
+        private final List<Long> settled = new CopyOnWriteArrayList<>();
+
+        RecordingBudget() {
+            super((RedissonClient) Proxy.newProxyInstance(RedissonClient.class.getClassLoader(),
+                    new Class<?>[]{RedissonClient.class}, (proxy, method, arguments) -> null),
+                    key -> new RateLimitProperties.ModelLimits(0, 0), Duration.ofSeconds(1));
+        }
+
+        @Override
+        public CompletableFuture<Void> settle(BudgetKey key, long tokens) {
+            settled.add(tokens);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}
