@@ -105,9 +105,13 @@ class UpstreamOutageIT {
         assertThat(own.get("result").get("model").stringValue()).isEqualTo("gpt-4.1");
     }
 
+    /**
+     * 5 % 500s and 1 % dropped connections: a job fails only when all 5 of its attempts hit one (0.06^5: about 1 in
+     * 1.3 million, 1 in 4,300 runs of 300 jobs). At 10 % and 2 % it was 1 in 133 runs, and a run did hit it.
+     */
     @Test
-    void tenPercentServerErrorsAndTwoPercentDroppedConnectionsAreRetriedAway() {
-        simulator.behaviour().setErrorRate(0.10).setDropRate(0.02);
+    void serverErrorsAndDroppedConnectionsAreRetriedAway() {
+        simulator.behaviour().setErrorRate(0.05).setDropRate(0.01);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             ids.add(submit("gpt-4o-mini", "flaky " + i + " " + UUID.randomUUID()));
