@@ -64,7 +64,6 @@ public final class WebhookBenchmark {
     private final AtomicBoolean receiverDown = new AtomicBoolean();
     /** For each job event id: how long after the event happened its record was written to the topic (µs). */
     private final Map<String, Long> relayMicros = new ConcurrentHashMap<>();
-    private volatile boolean watching = true;
     private SluiceStack stack;
     private URI api;
 
@@ -140,7 +139,7 @@ public final class WebhookBenchmark {
                     .toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
-            while (watching) {
+            while (!Thread.currentThread().isInterrupted()) {
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     JsonNode event = JSON.readTree(record.value());
                     if ("job.succeeded".equals(event.path("type").asString())) {

@@ -75,10 +75,10 @@ class WebhookSender implements Closeable {
 
     AttemptResult send(DueDelivery delivery, List<WebhookSecret> secrets) {
         try {
-            guard.check(delivery.url());
+            // the form only (scheme, user info, host): the addresses are checked by the resolver, on connecting
+            guard.parse(delivery.url());
         } catch (WebhookTargetGuard.RefusedTarget refused) {
-            return new AttemptResult.Failed(null, (refused.getMessage().endsWith(" does not resolve") ? "DNS: "
-                    : "refused: ") + refused.getMessage());
+            return new AttemptResult.Failed(null, "refused: " + refused.getMessage());
         }
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
         HttpPost post = new HttpPost(delivery.url());
@@ -97,7 +97,8 @@ class WebhookSender implements Closeable {
                 return status == 410 ? new AttemptResult.Gone(status, error) : new AttemptResult.Failed(status, error);
             });
         } catch (GuardedDnsResolver.RefusedAddress refused) {
-            return new AttemptResult.Failed(null, "refused: " + refused.getMessage());
+            return new AttemptResult.Failed(null, (refused.getMessage().endsWith(" does not resolve") ? "DNS: "
+                    : "refused: ") + refused.getMessage());
         } catch (UnknownHostException e) {
             return new AttemptResult.Failed(null, "DNS: " + e.getMessage() + " does not resolve now");
         } catch (ConnectException e) {
