@@ -174,7 +174,9 @@ class UpstreamModelsIT {
                 .isLessThanOrEqualTo(5);
         assertThat(afterPaced.succeeded() - before.succeeded()).isEqualTo(400);
 
-        // no limit configured and none to learn: the worker sends, and every 429 holds the model back (retry-after)
+        // no limit configured and no header to learn one from: the first wave goes blind (the worker's in-flight
+        // jobs at once), and its 429s name the limit ("Limit 1200"), which paces the rest. Learning nothing from them,
+        // the worker met 3,324 429s for these 200 jobs
         String unconfigured = submitBatch("drain-headerless-" + RUN, 200, 16, "headerless unconfigured");
         awaitSucceeded(unconfigured, 200, Duration.ofSeconds(120));
 
@@ -183,7 +185,7 @@ class UpstreamModelsIT {
         long unpaced429s = after.rateLimited() - afterPaced.rateLimited();
         assertThat(after.succeeded() - afterPaced.succeeded()).isEqualTo(200);
         assertThat(unpaced429s).as("429s among %d calls without any limit known", unpacedCalls)
-                .isLessThanOrEqualTo(2 * 200);
+                .isLessThanOrEqualTo(300);
     }
 
     private static String submitBatch(String model, int jobs, int maxTokens, String text) {

@@ -12,10 +12,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -25,12 +28,13 @@ import tools.jackson.databind.JsonNode;
  * target's {@link ReservationModel} counts them), is sent, and every answer's rate-limit headers correct the shared
  * view. After the outcome is known, a target whose upstream charges usage has the estimate settled against the usage
  * it reported (OpenAI's rule settles nothing: it charges at admission and never gives back), and a 429 rate limit
- * puts the model into a cool-down every worker obeys.
+ * puts the model into a cool-down every worker obeys and teaches the budget the limit its message names.
  */
 public class MeteredUpstream {
 
     private static final Logger log = LoggerFactory.getLogger(MeteredUpstream.class);
     private static final Duration HEADERLESS_TELL_INTERVAL = Duration.ofSeconds(10);
+    private static final Pattern NAMED_LIMIT = Pattern.compile("\\bLimit (\\d{1,15})\\b");
 
     /** One metered call: where it went, whose budget it used and what it was estimated to cost. */
     public record Call(UpstreamTarget target, BudgetKey key, TokenEstimate estimate) {
@@ -158,11 +162,29 @@ public class MeteredUpstream {
                 quietly(budget.settle(call.key(), refund), "settle");
             }
         } else if (outcome instanceof Outcome.RateLimited limited) {
-            String limitType = limited.upstreamError() == null ? ""
-                    : limited.upstreamError().path("error").path("type").asString("");
+            JsonNode error = limited.upstreamError() == null ? null : limited.upstreamError().path("error");
+            String limitType = error == null ? "" : error.path("type").asString("");
             // one 429 with retry-after: 86400 must not freeze the model for every tenant for a day
             Duration wait = limited.delay().compareTo(longestCoolDown) > 0 ? longestCoolDown : limited.delay();
-            quietly(budget.coolDown(call.key(), wait, limitType), "cool down");
+            quietly(budget.coolDown(call.key(), wait, limitType,
+                    namedLimit(error == null ? "" : error.path("message").asString(""))), "cool down");
+        }
+    }
+
+    /**
+     * The per-minute limit a 429's message names, as OpenAI words it ("... on tokens per min (TPM): Limit 30000, Used
+     * 29950, Requested 1200. ..."); empty when it names none.
+     */
+    static OptionalLong namedLimit(String message) {
+        Matcher matcher = NAMED_LIMIT.matcher(message);
+        if (!matcher.find()) {
+            return OptionalLong.empty();
+        }
+        try {
+            long limit = Long.parseLong(matcher.group(1));
+            return limit > 0 ? OptionalLong.of(limit) : OptionalLong.empty();
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
         }
     }
 

@@ -90,8 +90,16 @@ class UpstreamBudget {
 
     /** {@code limitType} is the 429's error type: "requests", "tokens", or anything else for neither bucket. */
     public CompletableFuture<Void> coolDown(BudgetKey key, Duration wait, String limitType) {
-        return run(COOL_DOWN, key, Long.toString(Math.max(1, wait.toMillis())), limitType == null ? "" : limitType)
-                .thenApply(ignored -> null);
+        return coolDown(key, wait, limitType, OptionalLong.empty());
+    }
+
+    /**
+     * As {@link #coolDown(BudgetKey, Duration, String)}, and {@code namedLimit}, the per-minute limit the 429's message
+     * named for that bucket, is learned as a header's would be (for an upstream that sends no headers).
+     */
+    public CompletableFuture<Void> coolDown(BudgetKey key, Duration wait, String limitType, OptionalLong namedLimit) {
+        return run(COOL_DOWN, key, Long.toString(Math.max(1, wait.toMillis())), limitType == null ? "" : limitType,
+                text(namedLimit)).thenApply(ignored -> null);
     }
 
     /** Gives back {@code tokens} (estimated minus counted; negative takes more). */

@@ -1,9 +1,20 @@
 -- A 429 rate_limit_exceeded: nobody starts a request before now + ARGV[4] ms, and the bucket the upstream named
--- (ARGV[5]: 'requests', 'tokens' or '') is empty, since the upstream says so.
+-- (ARGV[5]: 'requests', 'tokens' or '') is empty, since the upstream says so. ARGV[6] is the limit the 429's message
+-- named for that bucket ('' when it named none): an upstream that sends no x-ratelimit-* headers still says its limit
+-- there (OpenAI: "... on tokens per min (TPM): Limit 30000, Used 29950, Requested 1200"), and it is learned as a
+-- header's would be, so the next requests are paced instead of sent blind into more 429s.
 local now = now_us()
 local s = load(KEYS[1], now)
 s.cool = math.max(s.cool, now + tonumber(ARGV[4]) * 1000)
+local named = tonumber(ARGV[6])
+if named and named > 0 then
+  if ARGV[5] == 'requests' then s.learned_rpm = named end
+  if ARGV[5] == 'tokens' then s.learned_tpm = named end
+  set_limits(s)
+end
 if ARGV[5] == 'requests' then s.req = math.min(s.req, 0) end
 if ARGV[5] == 'tokens' then s.tok = math.min(s.tok, 0) end
+if s.rpm > 0 then s.req = math.min(s.req, s.cap_req) end
+if s.tpm > 0 then s.tok = math.min(s.tok, s.cap_tok) end
 save(KEYS[1], s, now)
 return 0

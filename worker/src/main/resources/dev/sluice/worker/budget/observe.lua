@@ -1,9 +1,12 @@
 -- Learns from one answer's x-ratelimit-* headers: ARGV[4..7] = limit-requests, limit-tokens, remaining-requests,
--- remaining-tokens, each '' when absent (all four absent: an answer without headers, with no limit in sight). A learned limit replaces the earlier one, and the buckets' capacities
--- follow it at once; what is left never exceeds what the upstream says is left. A limit seen for the first time
--- starts from the upstream's remaining, but never above the burst capacity. The remaining values are kept with the
--- time they were read: a settle may not give back more than that plus what refilled since, less what was admitted
--- since (settle.lua).
+-- remaining-tokens, each '' when absent (all four absent: an answer without headers, with no limit in sight). A learned
+-- limit replaces the earlier one, and the buckets' capacities follow it at once.
+-- What is left is read as a share of the upstream's limit and applied to our bucket of a burst: the headers tell
+-- remaining per minute whatever window the upstream enforces (OpenAI's documented form; 600 of 1,200 left is half
+-- the upstream's bucket whether that bucket is a minute or a second), so a bucket that holds 1 s of the limit keeps
+-- at most that share of its capacity. A limit seen for the first time starts from that share. The share is kept
+-- (in bucket tokens) with the time it was read: a settle may not give back more than that plus what refilled since,
+-- less what was admitted since (settle.lua).
 local now = now_us()
 local s = load(KEYS[1], now)
 local old_rpm, old_tpm = s.rpm, s.tpm
@@ -12,7 +15,16 @@ if tonumber(ARGV[5]) then s.learned_tpm = tonumber(ARGV[5]) end
 set_limits(s)
 -- an answer without any limit (no headers at all, or limits of 0): the upstream has none, stop probing
 if s.rpm == 0 and s.tpm == 0 then s.unmetered = 1 end
-local remaining_req, remaining_tok = tonumber(ARGV[6]), tonumber(ARGV[7])
+-- remaining as a share of the upstream's own limit (the reported one; else the effective one) times our capacity
+local function share(remaining, upstream_limit, limit, cap)
+  if not remaining then return nil end
+  local of = upstream_limit
+  if not of or of <= 0 then of = limit end
+  if of <= 0 then return remaining end
+  return math.max(0, cap * remaining / of)
+end
+local remaining_req = share(tonumber(ARGV[6]), tonumber(ARGV[4]) or s.learned_rpm, s.rpm, s.cap_req)
+local remaining_tok = share(tonumber(ARGV[7]), tonumber(ARGV[5]) or s.learned_tpm, s.tpm, s.cap_tok)
 if old_rpm == 0 and s.rpm > 0 then s.req = remaining_req or s.cap_req
 elseif remaining_req then s.req = math.min(s.req, remaining_req) end
 if old_tpm == 0 and s.tpm > 0 then s.tok = remaining_tok or s.cap_tok

@@ -4,7 +4,8 @@
 --                             negative: a debt left by a job larger than the bucket
 --   at                        when req and tok were last brought up to date (Redis time, microseconds)
 --   cool_until                no request may start before this (Redis time, microseconds), set by a 429
---   hdr_req, hdr_req_at       the last x-ratelimit-remaining-requests header, and when it was read (Redis time, us)
+--   hdr_req, hdr_req_at       the last x-ratelimit-remaining-requests header as a share of our bucket (observe.lua),
+--                             and when it was read (Redis time, us)
 --   hdr_tok, hdr_tok_at       the same for x-ratelimit-remaining-tokens
 --   hdr_tok_taken             tokens admitted since that header was read (the upstream has not seen them in it)
 --   probe_until               with no limit configured or learned: one request went ahead to learn them, and the

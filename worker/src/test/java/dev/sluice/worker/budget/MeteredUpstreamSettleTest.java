@@ -40,6 +40,14 @@ class MeteredUpstreamSettleTest {
         assertThat(budget.settled).containsExactly(40L);
     }
 
+    @Test
+    void a429NamesItsLimitInItsMessageAsOpenAiWordsIt() {
+        assertThat(MeteredUpstream.namedLimit("Rate limit reached for gpt-4o in organization org-x on tokens per min "
+                + "(TPM): Limit 30000, Used 29950, Requested 1200. Please try again in 2.4s.")).hasValue(30_000);
+        assertThat(MeteredUpstream.namedLimit("Rate limit reached for requests")).isEmpty();
+        assertThat(MeteredUpstream.namedLimit("Limit 0, Used 0")).isEmpty();
+    }
+
     private static MeteredUpstream.Call call(ReservationModel reservation) {
         UpstreamTarget target = new UpstreamTarget("primary", null, null, Set.of(), 0, 0, reservation);
         return new MeteredUpstream.Call(target, KEY, new TokenEstimate(100, 500));

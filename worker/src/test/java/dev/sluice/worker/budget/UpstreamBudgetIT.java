@@ -118,6 +118,34 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void theHeadersRemainingIsAShareOfTheUpstreamsLimitAppliedToTheBurst() {
+        BudgetKey key = freshKey();
+        // 6,000 tpm, 10 s burst: a 1,000-token bucket
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0, Duration.ofSeconds(10)));
+
+        // half of the limit left: whatever window the upstream enforces, half its bucket; half of ours is 500
+        budget.observe(key, headers(600, 6_000, 600, 3_000)).join();
+
+        assertThat(grantsInARow(budget, key, 200)).isEqualTo(2);
+    }
+
+    @Test
+    void aLimitNamedByA429IsLearnedWhenNoHeaderEverSaidOne() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0));
+        budget.observe(key, new RateLimitHeaders(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                OptionalLong.empty())).join();
+        assertThat(grantsInARow(budget, key, 10)).isEqualTo(1_000);
+
+        budget.coolDown(key, Duration.ofMillis(1), "requests", OptionalLong.of(120)).join();
+
+        // 120 a minute in a bucket of a minute, emptied by the 429: one refills every 500 ms
+        await().atMost(Duration.ofSeconds(5)).until(() -> isGranted(budget.acquire(key, 10, 0).join()));
+        Admission.Wait wait = (Admission.Wait) budget.acquire(key, 10, 0).join();
+        assertThat(wait.delay()).isBetween(Duration.ofMillis(100), Duration.ofMillis(500));
+    }
+
+    @Test
     void withNoLimitKnownOneRequestGoesAheadAndTheRestWaitForItsHeaders() {
         BudgetKey key = freshKey();
         UpstreamBudget first = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0, Duration.ofSeconds(10)));
