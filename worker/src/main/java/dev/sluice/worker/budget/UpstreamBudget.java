@@ -16,7 +16,8 @@ import org.redisson.client.codec.StringCodec;
 /**
  * The shared RPM/TPM budget of every worker process, kept in Redis. Each bucket holds a burst of its limit
  * (UPSTREAM_BURST, 1 s by default), refills at the limit per minute and starts at that burst, so a cold start paces
- * instead of sending a minute's worth at once. Each step (admit, learn from headers, cool down,
+ * instead of sending a minute's worth at once. Every reservation is scaled by the charge ratio learned from the
+ * upstream's headers (what it charges per token Sluice estimates, 0.5 to 2; observe.lua). Each step (admit, learn from headers, cool down,
  * settle) is one Lua script, so it is atomic across processes, and every script takes the time from Redis, never
  * from a worker's clock. A failed Redis call completes the future exceptionally; the caller decides (fail closed).
  */
@@ -105,6 +106,16 @@ class UpstreamBudget {
     /** Gives back {@code tokens} (estimated minus counted; negative takes more). */
     public CompletableFuture<Void> settle(BudgetKey key, long tokens) {
         return run(SETTLE, key, Long.toString(tokens)).thenApply(ignored -> null);
+    }
+
+    /**
+     * The charge ratio learned for a budget (upstream tokens per token Sluice estimates; 1 until learned): every
+     * reservation takes its estimate times this (observe.lua says how it is learned).
+     */
+    public CompletableFuture<Double> chargeRatio(BudgetKey key) {
+        return scripts.<String>evalAsync(RScript.Mode.READ_ONLY, "return redis.call('HGET', KEYS[1], 'ratio')",
+                        RScript.ReturnType.VALUE, List.of(key.redisKey()))
+                .toCompletableFuture().thenApply(value -> value == null ? 1.0 : Double.parseDouble(value));
     }
 
     private CompletableFuture<Long> run(String script, BudgetKey key, String... arguments) {

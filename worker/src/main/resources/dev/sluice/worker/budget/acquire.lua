@@ -1,6 +1,7 @@
 -- Admits the longest prefix of a line of jobs: ARGV[4..] are pairs (tokens, reserve), where reserve is the share of
 -- each bucket's capacity that must stay in it afterwards (0 for interactive jobs, the bulk reserve for batch jobs).
--- Each admitted job takes 1 request and its tokens. Returns {admitted, wait_ms, too_large}: how many were admitted,
+-- Each admitted job takes 1 request and its tokens times the charge ratio (what the upstream was learned to charge
+-- per token Sluice estimates, observe.lua). Returns {admitted, wait_ms, too_large}: how many were admitted,
 -- how long the next one must wait (0 when none waits), and the tpm limit when the next one can never fit (else 0).
 local now = now_us()
 local s = load(KEYS[1], now)
@@ -15,12 +16,13 @@ if s.rpm == 0 and s.tpm == 0 and s.unmetered == 0 then
   return { 1, 0, 0 }
 end
 for i = 4, #ARGV, 2 do
-  local cost = tonumber(ARGV[i])
+  local estimate = tonumber(ARGV[i])
   local reserve = tonumber(ARGV[i + 1])
-  if s.tpm > 0 and cost > s.tpm then
+  if s.tpm > 0 and estimate > s.tpm then
     save(KEYS[1], s, now)
     return { admitted, 0, s.tpm }
   end
+  local cost = estimate * s.ratio
   -- never ask for more than a full bucket: a job larger than the burst goes from a full bucket and leaves a debt,
   -- and a large batch job is not held back forever by the reserve
   local need_req = math.min(1 + reserve * s.cap_req, s.cap_req)
@@ -31,6 +33,7 @@ for i = 4, #ARGV, 2 do
   end
   if s.tpm > 0 and s.tok < need_tok then
     wait_us = math.max(wait_us, (need_tok - s.tok) * 60000000 / s.tpm)
+    s.starved_at = now
   end
   if wait_us > 0 then
     save(KEYS[1], s, now)

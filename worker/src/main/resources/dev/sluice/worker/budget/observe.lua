@@ -31,6 +31,35 @@ if old_tpm == 0 and s.tpm > 0 then s.tok = remaining_tok or s.cap_tok
 elseif remaining_tok then s.tok = math.min(s.tok, remaining_tok) end
 if s.rpm > 0 then s.req = math.min(s.req, s.cap_req) end
 if s.tpm > 0 then s.tok = math.min(s.tok, s.cap_tok) end
+-- The charge ratio. The upstream never says what it charged for a request, and its remaining tokens show a charge
+-- only while its bucket is not full (a full bucket throws the refill away) and only in units of an unknown window. What
+-- the share left does show, while the budget binds (claims wait for tokens, so Sluice sends at the limit as it counts
+-- it): a share that stays full or grows means the upstream charges less than Sluice reserves, so reservations shrink
+-- (1 % a second); a share that falls means it charges more, so they grow (2 % a second). The share is smoothed over
+-- about 2 s and 10 s and "falls" or "grows" is the fast one against the slow one. Bounded to 0.5 .. 2. Shared by every
+-- worker through this hash; the share clamp above keeps the bucket within what the upstream has left meanwhile.
+local raw_tok = tonumber(ARGV[7])
+local tok_of = tonumber(ARGV[5]) or s.learned_tpm
+if not tok_of or tok_of <= 0 then tok_of = s.tpm end
+if raw_tok and tok_of > 0 then
+  local f = math.min(1, math.max(0, raw_tok / tok_of))
+  if not s.ratio_at or not s.f_fast then
+    s.f_fast, s.f_slow = f, f
+  else
+    local dt = math.min(2, math.max(0, now - s.ratio_at) / 1000000)
+    s.f_fast = s.f_fast + (1 - math.exp(-dt / 2)) * (f - s.f_fast)
+    s.f_slow = s.f_slow + (1 - math.exp(-dt / 10)) * (f - s.f_slow)
+    if now - s.starved_at < 1000000 and dt > 0 then
+      if s.f_fast >= 0.97 or s.f_fast > s.f_slow + 0.02 then
+        s.ratio = s.ratio * math.exp(-0.01 * dt)
+      elseif s.f_fast < s.f_slow - 0.02 then
+        s.ratio = s.ratio * math.exp(0.02 * dt)
+      end
+      s.ratio = math.min(2, math.max(0.5, s.ratio))
+    end
+  end
+  s.ratio_at = now
+end
 if remaining_req then s.hdr_req, s.hdr_req_at = remaining_req, now end
 if remaining_tok then s.hdr_tok, s.hdr_tok_at, s.hdr_tok_taken = remaining_tok, now, 0 end
 save(KEYS[1], s, now)

@@ -146,6 +146,58 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void anUpstreamThatStaysFullWhileTheBudgetBindsChargesLessSoReservationsShrink() {
+        BudgetKey key = freshKey();
+        // 60,000 tpm, 1 s burst: 1,000 tokens
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
+        assertThat(budget.chargeRatio(key).join()).isEqualTo(1.0);
+
+        // the budget binds (claims wait for tokens) and the upstream says it still has its whole limit left, for 3 s
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < until) {
+            grantsInARow(budget, key, 200);
+            budget.observe(key, headers(10_000, 60_000, 10_000, 60_000)).join();
+        }
+
+        // 1 % a second: about 0.97
+        assertThat(budget.chargeRatio(key).join()).isBetween(0.95, 0.99);
+    }
+
+    @Test
+    void anUpstreamWhoseShareLeftFallsWhileTheBudgetBindsChargesMoreSoReservationsGrow() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
+
+        // the budget binds, and the upstream's share left falls from 90 % by 15 % a second, for 3 s
+        long start = System.nanoTime();
+        long until = start + Duration.ofSeconds(3).toNanos();
+        for (long now = start; now < until; now = System.nanoTime()) {
+            grantsInARow(budget, key, 200);
+            double share = 0.9 - 0.15 * (now - start) / 1e9;
+            budget.observe(key, headers(10_000, 60_000, 10_000, Math.round(60_000 * share))).join();
+        }
+
+        // 2 % a second once the fast share is 2 % below the slow one: above 1, at most about 1.06
+        assertThat(budget.chargeRatio(key).join()).isGreaterThan(1.0).isLessThanOrEqualTo(1.07);
+    }
+
+    @Test
+    void withoutTheBudgetBindingTheRatioStaysWhereItIs() {
+        BudgetKey key = freshKey();
+        // 6,000,000 tpm, 1 s burst: 100,000 tokens, far more than the claims below take
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(),
+                limits(key, 0, 6_000_000, Duration.ofSeconds(1)));
+
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < until) {
+            assertThat(budget.acquire(key, 1, 0).join()).isEqualTo(new Admission.Granted());
+            budget.observe(key, headers(6_000_000, 6_000_000, 6_000_000, 6_000_000)).join();
+        }
+
+        assertThat(budget.chargeRatio(key).join()).isEqualTo(1.0);
+    }
+
+    @Test
     void withNoLimitKnownOneRequestGoesAheadAndTheRestWaitForItsHeaders() {
         BudgetKey key = freshKey();
         UpstreamBudget first = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0, Duration.ofSeconds(10)));
