@@ -1,15 +1,17 @@
 -- A 429 rate_limit_exceeded: nobody starts a request before now + ARGV[4] ms, and the bucket the upstream named
 -- (ARGV[5]: 'requests', 'tokens' or '') is empty, since the upstream says so. ARGV[6] is the limit the 429's message
 -- named for that bucket ('' when it named none): an upstream that sends no x-ratelimit-* headers still says its limit
--- there (OpenAI: "... on tokens per min (TPM): Limit 30000, Used 29950, Requested 1200"), and it is learned as a
--- header's would be, so the next requests are paced instead of sent blind into more 429s.
+-- there (OpenAI: "... on tokens per min (TPM): Limit 30000, Used 29950, Requested 1200"). When no limit is known for
+-- that bucket (none configured, none in any header) it is learned as a header's would be, so the next requests are
+-- paced instead of sent blind into more 429s. A known limit is not replaced: headers and configuration say more than
+-- one error message.
 local now = now_us()
 local s = load(KEYS[1], now)
 s.cool = math.max(s.cool, now + tonumber(ARGV[4]) * 1000)
 local named = tonumber(ARGV[6])
 if named and named > 0 then
-  if ARGV[5] == 'requests' then s.learned_rpm = named end
-  if ARGV[5] == 'tokens' then s.learned_tpm = named end
+  if ARGV[5] == 'requests' and s.rpm == 0 then s.learned_rpm = named end
+  if ARGV[5] == 'tokens' and s.tpm == 0 then s.learned_tpm = named end
   set_limits(s)
 end
 if ARGV[5] == 'requests' then s.req = math.min(s.req, 0) end

@@ -146,6 +146,19 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void aLimitNamedByA429DoesNotReplaceOneTheHeadersSaid() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0));
+        budget.observe(key, headers(600, 0, 600, 0)).join();
+
+        budget.coolDown(key, Duration.ofMillis(1), "requests", OptionalLong.of(1)).join();
+
+        // 600 a minute: about 100 ms for the next request, not the minute "Limit 1" would mean
+        Admission.Wait wait = (Admission.Wait) budget.acquire(key, 10, 0).join();
+        assertThat(wait.delay()).isLessThan(Duration.ofMillis(200));
+    }
+
+    @Test
     void anUpstreamThatStaysFullWhileTheBudgetBindsChargesLessSoReservationsShrink() {
         BudgetKey key = freshKey();
         // 60,000 tpm, 1 s burst: 1,000 tokens
