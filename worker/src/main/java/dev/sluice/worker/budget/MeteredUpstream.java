@@ -1,5 +1,7 @@
 package dev.sluice.worker.budget;
 
+import dev.sluice.common.tracing.JobSpans;
+import dev.sluice.worker.upstream.UpstreamSpans;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.worker.upstream.Outcome;
 import dev.sluice.worker.upstream.ReservationModel;
@@ -98,7 +100,7 @@ public class MeteredUpstream {
                 estimator.estimate(job.request(), target.reservation()));
         BudgetGate.Ticket ticket = new BudgetGate.Ticket(call.key(), job.tenantId().toString(), job.batchId() != null,
                 call.estimate().total());
-        return gate.admit(ticket).thenCompose(admission -> {
+        return JobSpans.around(job, "budget wait", () -> gate.admit(ticket)).thenCompose(admission -> {
             if (admission instanceof Admission.TooLarge tooLarge) {
                 return CompletableFuture.completedFuture(new Result.TooLarge(call, tooLarge.tokensPerMinute()));
             }
@@ -109,7 +111,7 @@ public class MeteredUpstream {
             if (!maySend.getAsBoolean()) {
                 return CompletableFuture.completedFuture(new Result.Withheld(call));
             }
-            return target.client().complete(job).thenApply(reply -> {
+            return UpstreamSpans.around(job, target.name(), () -> target.client().complete(job)).thenApply(reply -> {
                 learnFrom(call, reply);
                 return new Result.Sent(call, reply);
             });

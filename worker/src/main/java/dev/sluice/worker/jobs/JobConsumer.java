@@ -2,6 +2,10 @@ package dev.sluice.worker.jobs;
 
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.messaging.JobSubmittedSerde;
+import dev.sluice.common.tracing.KafkaSpans;
+import dev.sluice.common.tracing.TraceContext;
+import dev.sluice.common.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 import dev.sluice.worker.correlation.JobLogContext;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -191,15 +195,19 @@ class JobConsumer implements SmartLifecycle {
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         PartitionProgress progress = offsets.started(record);
-        JobSubmitted job;
+        JobSubmitted read;
         try {
-            job = JobSubmittedSerde.read(record.value());
+            read = JobSubmittedSerde.read(record.value());
         } catch (JobSubmittedSerde.UnreadableRecordException e) {
             finishWhenSent(deadLetters.deadLetter(record, e.getMessage(), 0), progress, record);
             return;
         }
+        // the job's steps hang under this consume span, a child of the span that sent the record
+        Span consume = KafkaSpans.process(record, stream.groupId()).setAttribute(Tracing.JOB_ID, read.jobId().toString());
+        JobSubmitted job = read.withTrace(TraceContext.of(consume));
         inFlight.incrementAndGet();
         processor.process(job, progress::isOwned).whenComplete((disposition, failure) -> {
+            Tracing.end(consume, failure);
             inFlight.decrementAndGet();
             if (failure == null && disposition instanceof Disposition.DeadLetter dead) {
                 // failed for good after its retries: the offset counts once the dead letter is on Kafka

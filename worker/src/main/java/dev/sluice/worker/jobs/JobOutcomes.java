@@ -237,20 +237,20 @@ final class JobOutcomes {
 
     /** Runs a guarded update; true when it changed the row (the attempt was still the job's current one). */
     private CompletableFuture<Boolean> store(JobAttempt attempt, String state, Function<Handle, Integer> update) {
-        return logStored(attempt, state, inDatabase(attempt.job(), () -> jdbi.withHandle(update::apply) == 1));
+        return logStored(attempt, state, () -> inDatabase(attempt.job(), () -> jdbi.withHandle(update::apply) == 1));
     }
 
     /** Stores a success, grouped with other jobs' results. */
     private CompletableFuture<Disposition> storeSuccess(JobAttempt attempt, String state, ObjectNode result) {
         String json = json(result);
-        return logStored(attempt, state, steps.persistently(attempt.job(),
+        return logStored(attempt, state, () -> steps.persistently(attempt.job(),
                 () -> writes.markSucceeded(attempt.id(), attempt.number(), json)))
                 .thenApply(stored -> Disposition.DONE);
     }
 
     private static CompletableFuture<Boolean> logStored(JobAttempt attempt, String state,
-                                                        CompletableFuture<Boolean> write) {
-        return write.thenApply(stored -> {
+                                                        Supplier<CompletableFuture<Boolean>> write) {
+        return ResultSpans.around(attempt.job(), state, write).thenApply(stored -> {
             JobLogContext.run(attempt.job(), () -> {
                 if (stored) {
                     log.info("job {}", state);

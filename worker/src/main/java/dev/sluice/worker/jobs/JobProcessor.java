@@ -2,6 +2,8 @@ package dev.sluice.worker.jobs;
 
 import dev.sluice.common.jobs.JobStart;
 import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.common.tracing.JobSpans;
+import io.opentelemetry.api.trace.SpanKind;
 import dev.sluice.worker.cache.Lookup;
 import dev.sluice.worker.cache.ResponseCache;
 import dev.sluice.worker.correlation.JobLogContext;
@@ -200,7 +202,9 @@ public class JobProcessor {
     }
 
     private CompletableFuture<Next> askCache(JobAttempt attempt) {
-        return cache.lookup(attempt.job()).thenCompose(lookup -> lookup instanceof Lookup.Hit hit
+        return JobSpans.around(attempt.job(), "cache lookup", SpanKind.INTERNAL, () -> cache.lookup(attempt.job()),
+                        (span, lookup) -> span.setAttribute("sluice.cache.hit", lookup instanceof Lookup.Hit))
+                .thenCompose(lookup -> lookup instanceof Lookup.Hit hit
                 ? decided(outcomes.succeededFromCache(attempt, hit.response()))
                 : callUpstream(attempt, ((Lookup.Miss) lookup).flight()));
     }
