@@ -1,5 +1,7 @@
 package dev.sluice.worker.events;
 
+import dev.sluice.common.tracing.KafkaHeadersPropagation;
+import dev.sluice.common.tracing.TraceContext;
 import dev.sluice.common.events.JobEvent;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jdbi.v3.core.Jdbi;
@@ -107,7 +109,8 @@ class JobEventRelay implements SmartLifecycle {
                         result.getObject("job_id", UUID.class), result.getObject("batch_id", UUID.class),
                         result.getObject("tenant_id", UUID.class), result.getString("status"), result.getInt("attempt"),
                         result.getObject("occurred_at", java.time.OffsetDateTime.class).toInstant(),
-                        result.getString("model"), result.getString("usage")))
+                        result.getString("model"), result.getString("usage"),
+                        new TraceContext(result.getString("trace_parent"), result.getString("trace_state"))))
                 .list());
         if (rows.isEmpty()) {
             return 0;
@@ -117,8 +120,10 @@ class JobEventRelay implements SmartLifecycle {
             List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
             for (EventRow row : rows) {
                 JobEvent event = row.toEvent();
-                acks.add(kafka.send(new ProducerRecord<>(JobEvent.TOPIC,
-                        event.key().getBytes(StandardCharsets.UTF_8), event.toJson())));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(JobEvent.TOPIC,
+                        event.key().getBytes(StandardCharsets.UTF_8), event.toJson());
+                KafkaHeadersPropagation.inject(row.trace(), record.headers());
+                acks.add(kafka.send(record));
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
                     .get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
