@@ -3,16 +3,27 @@ package dev.sluice.devstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.common.events.JobEvent;
 import dev.sluice.common.jobs.JobStatus;
+import dev.sluice.common.tracing.KafkaHeadersPropagation;
 import dev.sluice.common.tracing.Tracing;
 import dev.sluice.devstack.it.OtlpReceiver.ReceivedSpan;
 import dev.sluice.devstack.workers.WorkerProcess;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,9 +53,15 @@ class TraceAcrossKafkaIT {
         environment.putAll(tracing);
         api = WorkerProcess.start(WorkerProcess.Role.API, environment, List.of("-Xmx384m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1"), WorkerJvms.LOGS.resolve("trace-api.log"));
-        workers = WorkerJvms.insteadOfTheStackWorker("trace", tracing);
-        WorkerProcess worker = workers.start();
-        await("api and worker ready").atMost(Duration.ofSeconds(180)).until(() -> api.isReady() && worker.isReady());
+        Map<String, String> worker = new HashMap<>(tracing);
+        // a failing job is retried once, soon
+        worker.put("WORKER_MAX_ATTEMPTS", "2");
+        worker.put("WORKER_RETRY_BASE_DELAY", "50ms");
+        worker.put("WORKER_RETRY_MAX_DELAY", "200ms");
+        worker.put("WORKER_RETRY_POLL_INTERVAL", "100ms");
+        workers = WorkerJvms.insteadOfTheStackWorker("trace", worker);
+        WorkerProcess workerJvm = workers.start();
+        await("api and worker ready").atMost(Duration.ofSeconds(180)).until(() -> api.isReady() && workerJvm.isReady());
         client = new SluiceClient(api.baseUrl(), TestStack.ADMIN_TOKEN);
     }
 
@@ -112,6 +129,35 @@ class TraceAcrossKafkaIT {
     }
 
     @Test
+    void aRetriedJobStaysInItsTraceAndItsEventRecordsCarryIt() {
+        String key = client.newTenantKey("trace-retry");
+        String model = "down-" + UUID.randomUUID().toString().substring(0, 8);
+        TestStack.simulator().behaviour().setAcceptAnyModel(true).setDownModels(Set.of(model));
+
+        SluiceClient.Reply accepted = client.post("/v1/jobs", key,
+                SluiceClient.chatJob("Fail twice").replace("\"gpt-4o-mini\"", "\"" + model + "\""));
+        String jobId = accepted.json().get("id").stringValue();
+        client.awaitJob(jobId, key).atMost(Duration.ofSeconds(60)).until(JobStatus.FAILED);
+        await("both attempts' spans").atMost(Duration.ofSeconds(30)).until(() -> named(jobId, "process sluice.jobs")
+                .size() == 2 && named(jobId, "UPDATE jobs").size() == 2 && find(jobId, "submit job").isPresent());
+
+        ReceivedSpan submit = find(jobId, "submit job").orElseThrow();
+        ReceivedSpan retry = named(jobId, "send sluice.jobs").stream()
+                .filter(send -> "sluice-worker".equals(send.service())).findFirst().orElseThrow();
+        assertThat(receiver.spansOfJob(jobId)).allSatisfy(span -> assertThat(span.traceId()).isEqualTo(submit.traceId()));
+        // the retry scheduler publishes under the submit's context, kept on the job's row
+        assertThat(retry.parentSpanId()).isEqualTo(submit.spanId());
+        assertThat(named(jobId, "process sluice.jobs")).anySatisfy(
+                process -> assertThat(process.parentSpanId()).isEqualTo(retry.spanId()));
+        assertThat(named(jobId, "chat " + model)).hasSize(2).allSatisfy(chat -> {
+            assertThat(chat.attribute("http.response.status_code")).isEqualTo("503");
+            assertThat(chat.attribute("error.type")).isEqualTo("503");
+        });
+        await("the job's events").atMost(Duration.ofSeconds(30)).until(() -> eventTraceIds(jobId).size() >= 3);
+        assertThat(eventTraceIds(jobId)).containsOnly(submit.traceId());
+    }
+
+    @Test
     void aProcessWithoutOtelVariablesExportsNothing() {
         // the test JVM's own api runs with no OTEL_* variable: its spans are no-ops
         assertThat(Tracing.tracer().spanBuilder("probe").startSpan().isRecording()).isFalse();
@@ -130,6 +176,33 @@ class TraceAcrossKafkaIT {
 
         ReceivedSpan process = find(jobId, "process sluice.jobs").orElseThrow();
         assertThat(process.parentSpanId()).as("no context on the record: a trace of its own").matches("0*");
+    }
+
+    private static List<ReceivedSpan> named(String jobId, String name) {
+        return receiver.spansOfJob(jobId).stream().filter(span -> span.name().equals(name)).toList();
+    }
+
+    /** The trace id in the {@code traceparent} header of each of the job's records on sluice.job-events. */
+    private static List<String> eventTraceIds(String jobId) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.get().bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<String> traceIds = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(JobEvent.TOPIC).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (jobId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                        traceIds.add(String.valueOf(KafkaHeadersPropagation.traceOf(record.headers()).traceId()));
+                    }
+                }
+            }
+        }
+        return traceIds;
     }
 
     private static Optional<ReceivedSpan> find(String jobId, String name) {
