@@ -1,7 +1,7 @@
 package dev.sluice.common.jobs;
 
-import dev.sluice.common.batches.BatchId;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.sluice.common.batches.BatchId;
 import dev.sluice.common.tenants.TenantId;
 import dev.sluice.common.tracing.TraceContext;
 import tools.jackson.databind.node.ObjectNode;

@@ -1,13 +1,13 @@
 package dev.sluice.worker.budget;
 
-import dev.sluice.common.tracing.JobSpans;
-import dev.sluice.worker.upstream.UpstreamSpans;
 import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.common.tracing.JobSpans;
 import dev.sluice.worker.upstream.Outcome;
 import dev.sluice.worker.upstream.ReservationModel;
+import dev.sluice.worker.upstream.UpstreamReply;
+import dev.sluice.worker.upstream.UpstreamSpans;
 import dev.sluice.worker.upstream.UpstreamTarget;
 import dev.sluice.worker.upstream.UpstreamTargets;
-import dev.sluice.worker.upstream.UpstreamReply;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

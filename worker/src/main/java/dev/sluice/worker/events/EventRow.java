@@ -1,11 +1,11 @@
 package dev.sluice.worker.events;
 
-import dev.sluice.common.tracing.TraceContext;
 import dev.sluice.common.batches.BatchId;
 import dev.sluice.common.events.JobEvent;
 import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.tenants.TenantId;
+import dev.sluice.common.tracing.TraceContext;
 
 import java.time.Instant;
 import java.util.UUID;

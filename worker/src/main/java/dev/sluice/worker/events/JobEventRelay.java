@@ -1,8 +1,8 @@
 package dev.sluice.worker.events;
 
+import dev.sluice.common.events.JobEvent;
 import dev.sluice.common.tracing.KafkaHeadersPropagation;
 import dev.sluice.common.tracing.TraceContext;
-import dev.sluice.common.events.JobEvent;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;

@@ -3,12 +3,12 @@ package dev.sluice.worker.jobs;
 import dev.sluice.common.jobs.JobStart;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.tracing.JobSpans;
-import io.opentelemetry.api.trace.SpanKind;
 import dev.sluice.worker.cache.Lookup;
 import dev.sluice.worker.cache.ResponseCache;
 import dev.sluice.worker.correlation.JobLogContext;
 import dev.sluice.worker.upstream.CircuitPermit;
 import dev.sluice.worker.upstream.Outcome;
+import io.opentelemetry.api.trace.SpanKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

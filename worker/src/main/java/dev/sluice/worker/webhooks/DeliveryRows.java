@@ -1,8 +1,8 @@
 package dev.sluice.worker.webhooks;
 
-import dev.sluice.common.tracing.TraceContext;
 import dev.sluice.common.jobs.JobRecord;
 import dev.sluice.common.jobs.JobStatusColumn;
+import dev.sluice.common.tracing.TraceContext;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;

@@ -1,6 +1,7 @@
 package dev.sluice.worker.webhooks;
 
 import dev.sluice.common.tracing.TraceContext;
+
 import java.time.Instant;
 import java.util.UUID;
 
