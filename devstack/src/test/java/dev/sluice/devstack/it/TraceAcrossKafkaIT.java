@@ -83,7 +83,12 @@ class TraceAcrossKafkaIT {
     void oneTraceShowsAJobFromTheSubmitThroughKafkaToItsStoredResult() {
         String key = client.newTenantKey("trace");
 
-        SluiceClient.Reply accepted = client.post("/v1/jobs", key, SluiceClient.chatJob("Trace me across Kafka"));
+        // the caller's own trace: Sluice's spans continue it
+        String callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callerSpan = "00f067aa0ba902b7";
+
+        SluiceClient.Reply accepted = client.post("/v1/jobs", key, SluiceClient.chatJob("Trace me across Kafka"),
+                "traceparent", "00-" + callerTrace + "-" + callerSpan + "-01");
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         String jobId = accepted.json().get("id").stringValue();
         client.awaitJob(jobId, key).atMost(Duration.ofSeconds(60)).until(JobStatus.SUCCEEDED);
@@ -96,12 +101,14 @@ class TraceAcrossKafkaIT {
         ReceivedSpan process = find(jobId, "process sluice.jobs").orElseThrow();
         ReceivedSpan chat = find(jobId, "chat gpt-4o-mini").orElseThrow();
         ReceivedSpan write = find(jobId, "UPDATE jobs").orElseThrow();
+        assertThat(submit.traceId()).isEqualTo(callerTrace);
         List<ReceivedSpan> trace = receiver.spansOfTrace(submit.traceId());
         assertThat(trace).contains(send, process, chat, write);
         assertThat(trace).anySatisfy(server -> {
             assertThat(server.name()).isEqualTo("POST /v1/jobs");
             assertThat(server.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
             assertThat(server.spanId()).isEqualTo(submit.parentSpanId());
+            assertThat(server.parentSpanId()).isEqualTo(callerSpan);
         });
         assertThat(List.of(submit, send)).allSatisfy(span -> assertThat(span.service()).isEqualTo("sluice-api"));
         assertThat(List.of(process, chat, write)).allSatisfy(span -> assertThat(span.service()).isEqualTo("sluice-worker"));
