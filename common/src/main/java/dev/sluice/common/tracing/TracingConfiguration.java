@@ -75,10 +75,14 @@ public class TracingConfiguration {
         }
     }
 
-    /** Properties the variables override: the SDK would default to OTLP metrics and logs too, and no service name. */
+    /**
+     * Properties the variables override: the SDK would default to OTLP metrics and logs too, and no service name.
+     * OTLP goes over HTTP (protobuf), sent with the JDK's client: no gRPC sender is on the classpath.
+     */
     static Map<String, String> defaults(String serviceName) {
         return Map.of("otel.service.name", serviceName,
                 "otel.traces.exporter", "otlp",
+                "otel.exporter.otlp.protocol", "http/protobuf",
                 "otel.metrics.exporter", "none",
                 "otel.logs.exporter", "none");
     }

@@ -70,6 +70,7 @@ class TracingConfigurationTest {
     @Test
     void sluiceDefaultsExportNoOtelMetricsOrLogsAndNameTheService() {
         assertThat(TracingConfiguration.defaults("sluice-api")).containsEntry("otel.service.name", "sluice-api")
+                .containsEntry("otel.exporter.otlp.protocol", "http/protobuf")
                 .containsEntry("otel.metrics.exporter", "none").containsEntry("otel.logs.exporter", "none");
     }
 

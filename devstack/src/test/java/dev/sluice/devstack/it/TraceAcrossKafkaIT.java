@@ -46,7 +46,6 @@ class TraceAcrossKafkaIT {
         receiver = OtlpReceiver.onTheDefaultPortIfFree();
         Map<String, String> tracing = new HashMap<>();
         tracing.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
-        tracing.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
         tracing.put("OTEL_BSP_SCHEDULE_DELAY", "100");
         Map<String, String> environment = TestStack.processEnvironment(TestStack.get().bootstrapServers(),
                 TestStack.DATABASE_URL, TestStack.JOBS_PARTITIONS, "trace");
