@@ -49,6 +49,7 @@ class JobConsumer implements SmartLifecycle {
     private final WorkerProperties properties;
     private final JobStream stream;
     private final DeadLetterPublisher deadLetters;
+    private final JobMetrics metrics;
     private final PartitionOffsets offsets = new PartitionOffsets();
     private final int maxPollRecords;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -62,7 +63,8 @@ class JobConsumer implements SmartLifecycle {
     }
 
     JobConsumer(ConsumerFactory<byte[], byte[]> consumers, KafkaTemplate<byte[], byte[]> producer,
-                JobProcessor processor, WorkerProperties properties, JobStream stream) {
+                JobProcessor processor, WorkerProperties properties, JobStream stream, JobMetrics metrics) {
+        this.metrics = metrics;
         this.consumers = consumers;
         this.processor = processor;
         this.properties = properties;
@@ -195,6 +197,7 @@ class JobConsumer implements SmartLifecycle {
         try {
             job = JobSubmittedSerde.read(record.value());
         } catch (JobSubmittedSerde.UnreadableRecordException e) {
+            metrics.deadLettered(JobMetrics.DeadLetterReason.UNREADABLE);
             finishWhenSent(deadLetters.deadLetter(record, e.getMessage(), 0), progress, record);
             return;
         }
@@ -203,6 +206,7 @@ class JobConsumer implements SmartLifecycle {
             inFlight.decrementAndGet();
             if (failure == null && disposition instanceof Disposition.DeadLetter dead) {
                 // failed for good after its retries: the offset counts once the dead letter is on Kafka
+                metrics.deadLettered(dead.kind());
                 JobLogContext.run(job, () -> finishWhenSent(
                         deadLetters.deadLetter(record, dead.reason(), dead.failedAttempts()), progress, record));
             } else if (failure == null && disposition instanceof Disposition.HandBack handBack) {
