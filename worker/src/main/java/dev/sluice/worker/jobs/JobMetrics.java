@@ -55,6 +55,9 @@ public final class JobMetrics {
             completedCounter("succeeded", Reason.NONE, null);
             completedCounter("failed", Reason.OTHER, null);
         }
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            deadLetters(reason);
+        }
     }
 
     void succeeded(JobSubmitted job) {
@@ -85,8 +88,12 @@ public final class JobMetrics {
     }
 
     void deadLettered(DeadLetterReason reason) {
-        Counter.builder("sluice.dead.letters").tag("reason", reason.label())
-                .description("records put on the dead-letter topic").register(meters).increment();
+        deadLetters(reason).increment();
+    }
+
+    private Counter deadLetters(DeadLetterReason reason) {
+        return Counter.builder("sluice.dead.letters").tag("reason", reason.label())
+                .description("records put on the dead-letter topic").register(meters);
     }
 
     /** The reason of a job the upstream (or the worker, before sending) refused for good. */
