@@ -29,7 +29,8 @@ class IntakeConfiguration {
 
     /** SLUICE_METRICS_TENANT_LABEL: the tenant as a tag of sluice.jobs.submitted (off by default: cardinality). */
     @Bean
-    SubmitMetrics submitMetrics(MeterRegistry meters, @Value("${sluice.metrics.tenant-label:false}") boolean tenantLabel) {
+    SubmitMetrics submitMetrics(MeterRegistry meters,
+                                @Value("${sluice.metrics.tenant-label:false}") boolean tenantLabel) {
         return new SubmitMetrics(meters, tenantLabel);
     }
 }

@@ -91,7 +91,8 @@ public final class WorkerProcess implements AutoCloseable {
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         // actuator on that same port, where the benchmarks and chaos runs read the worker's metrics, unless the caller
         // gives it a port of its own
-        builder.environment().put("MANAGEMENT_PORT", environment.getOrDefault("MANAGEMENT_PORT", Integer.toString(port)));
+        builder.environment().put("MANAGEMENT_PORT",
+                environment.getOrDefault("MANAGEMENT_PORT", Integer.toString(port)));
         builder.redirectErrorStream(true);
         builder.redirectOutput(logFile.toFile());
         return new WorkerProcess(builder.start(), port, logFile);
@@ -119,7 +120,7 @@ public final class WorkerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Whether {@code /ready} answers 200 (it can work: docs/operations.md says when); fails if the process has exited. */
+    /** Whether {@code /ready} answers 200 (it can work, see docs/operations.md); fails if the process has exited. */
     public boolean isReady() {
         if (!process.isAlive()) {
             throw new IllegalStateException("worker " + pid() + " exited with " + process.exitValue() + "; see "

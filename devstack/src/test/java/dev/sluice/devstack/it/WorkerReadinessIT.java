@@ -22,8 +22,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A worker's {@code /ready} tells the truth: 503 while Redis is unreachable (the budget fails closed, nothing can be
- * sent) and 200 again once it is back; 503 while its only upstream key is paused, showing the upstream's reason, and 200
- * once the key works. {@code /health} stays 200 throughout: it touches nothing.
+ * sent) and 200 again once it is back; 503 while its only upstream key is paused, showing the upstream's reason, and
+ * 200 once the key works. {@code /health} stays 200 throughout: it touches nothing.
  */
 class WorkerReadinessIT {
 
@@ -73,7 +73,8 @@ class WorkerReadinessIT {
             redis.restore();
         }
 
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> status("/ready") == 200);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> status("/ready") == 200);
     }
 
     @Test
@@ -101,7 +102,8 @@ class WorkerReadinessIT {
         }
 
         client.awaitJob(job, key).atMost(Duration.ofSeconds(30)).until(JobStatus.SUCCEEDED);
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> status("/ready") == 200);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(() -> status("/ready") == 200);
         JsonNode working = ready(200);
         assertThat(working.path("details").path("upstream").path("keys").properties().iterator().next().getValue()
                 .path("state").stringValue()).isEqualTo("ok");

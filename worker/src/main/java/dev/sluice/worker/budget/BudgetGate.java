@@ -50,7 +50,8 @@ public class BudgetGate {
     /** {@code admissions}: where an admitted job goes on, so its request is built and sent off the lanes' timer. */
     public BudgetGate(UpstreamBudget budget, RateLimitProperties properties, ScheduledExecutorService timer,
                       Executor admissions, MeterRegistry meters) {
-        this(budget, properties, timer, admissions, meters, new BudgetMetrics(meters, key -> properties.limitsOf(key.model())));
+        this(budget, properties, timer, admissions, meters,
+                new BudgetMetrics(meters, key -> properties.limitsOf(key.model())));
     }
 
     public BudgetGate(UpstreamBudget budget, RateLimitProperties properties, ScheduledExecutorService timer,

@@ -137,7 +137,8 @@ final class JobOutcomes {
                     }
                     metrics.failed(attempt.job(), JobMetrics.Reason.ATTEMPTS_EXHAUSTED);
                     return new Disposition.DeadLetter("gave up after " + failed + " failed attempts; last: "
-                            + retry.code() + ": " + retry.message(), failed, JobMetrics.DeadLetterReason.ATTEMPTS_EXHAUSTED);
+                            + retry.code() + ": " + retry.message(), failed,
+                            JobMetrics.DeadLetterReason.ATTEMPTS_EXHAUSTED);
                 });
     }
 

@@ -97,8 +97,8 @@ public final class ConsumerLag implements AutoCloseable {
             }
         }
         if (!neverCommitted.isEmpty()) {
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = kafka.listOffsets(neverCommitted).all()
-                    .get(BOUND_SECONDS, TimeUnit.SECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = kafka.listOffsets(neverCommitted)
+                    .all().get(BOUND_SECONDS, TimeUnit.SECONDS);
             for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> start : starts.entrySet()) {
                 lag += Math.max(0, ends.get(start.getKey()).offset() - start.getValue().offset());
             }

@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * What the upstream charges, in USD per million tokens, per model ({@code sluice.pricing.models.<model>}), for the
  * {@code sluice.upstream.cost.usd} counter; and the daily USD an alert compares it with
- * ({@code SLUICE_COST_ALERT_USD_PER_DAY}, 0: no alert), exported as {@code sluice.cost.alert.usd.per.day}. Prices change:
- * the defaults in sluice-worker.yml are a starting point to check against the provider's price page.
+ * ({@code SLUICE_COST_ALERT_USD_PER_DAY}, 0: no alert), exported as {@code sluice.cost.alert.usd.per.day}.
+ * Prices change: the defaults in sluice-worker.yml are a starting point to check against the provider's price page.
  */
 @Validated
 @ConfigurationProperties("sluice.pricing")

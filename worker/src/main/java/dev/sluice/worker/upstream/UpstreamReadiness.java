@@ -10,9 +10,10 @@ import java.util.TreeMap;
 /**
  * {@code /ready}'s {@code upstream} part: each target's key ({@code ok}; {@code cooling_down} with the models and until
  * when, as far as this worker saw the 429s; {@code paused} with the upstream's reason) and each model's circuit
- * ({@code closed}, {@code open}, {@code half_open}). It makes the worker unready only when no job could be sent: every
- * key is paused, or every circuit seen so far is open. A cooling-down key works again in seconds, a half-open circuit is
- * sending its trial, and one open circuit among several leaves the other models working: none of those is unready.
+ * ({@code closed}, {@code open}, {@code half_open}). It makes the worker unready only when no job could be sent:
+ * every key is paused, or every circuit seen so far is open. A cooling-down key works again in seconds, a half-open
+ * circuit is sending its trial, and one open circuit among several leaves the other models working: none of those is
+ * unready.
  */
 public final class UpstreamReadiness implements ReadinessDetail {
 
