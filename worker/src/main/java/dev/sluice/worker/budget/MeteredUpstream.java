@@ -8,8 +8,6 @@ import dev.sluice.worker.upstream.UpstreamReply;
 import dev.sluice.worker.upstream.UpstreamSpans;
 import dev.sluice.worker.upstream.UpstreamTarget;
 import dev.sluice.worker.upstream.UpstreamTargets;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +62,7 @@ public class MeteredUpstream {
     private final BudgetGate gate;
     private final UpstreamBudget budget;
     private final TokenEstimator estimator;
-    private final MeterRegistry meters;
+    private final BudgetMetrics metrics;
     private final Duration longestCoolDown;
     private final AtomicInteger turn = new AtomicInteger();
     /** When this process last told a budget that an answer came without any x-ratelimit-* header (nanoTime). */
@@ -72,12 +70,12 @@ public class MeteredUpstream {
 
     /** {@code longestCoolDown}: the cap on the shared cool-down one 429 starts (UPSTREAM_MAX_COOL_DOWN). */
     public MeteredUpstream(UpstreamTargets targets, BudgetGate gate, UpstreamBudget budget, TokenEstimator estimator,
-                           MeterRegistry meters, Duration longestCoolDown) {
+                           BudgetMetrics metrics, Duration longestCoolDown) {
         this.targets = targets;
         this.gate = gate;
         this.budget = budget;
         this.estimator = estimator;
-        this.meters = meters;
+        this.metrics = metrics;
         this.longestCoolDown = longestCoolDown;
     }
 
@@ -150,11 +148,9 @@ public class MeteredUpstream {
      */
     public void settle(Call call, Outcome outcome) {
         if (outcome instanceof Outcome.Succeed succeed) {
+            // the tokens used are counted by UpstreamMetrics, with the call's outcome
             JsonNode usage = succeed.response().path("usage");
             long prompt = usage.path("prompt_tokens").asLong(call.estimate().promptTokens());
-            long completion = usage.path("completion_tokens").asLong(0);
-            count("prompt", call, prompt);
-            count("completion", call, completion);
             long refund = call.estimate().promptTokens() - prompt;
             if (refund != 0 && call.target().reservation().settledToUsage()) {
                 quietly(budget.settle(call.key(), refund), "settle");
@@ -171,6 +167,7 @@ public class MeteredUpstream {
     private void learnFrom(Call call, UpstreamReply reply) {
         if (reply instanceof UpstreamReply.Answered answered) {
             RateLimitHeaders headers = RateLimitHeaders.of(answered.headers());
+            metrics.learned(call.key(), headers);
             // without headers, at most every 10 s per budget: a budget with no limit known learns there is none
             if (!headers.isEmpty() || tellHeaderless(call.key())) {
                 quietly(budget.observe(call.key(), headers), "learn limits");
@@ -186,12 +183,6 @@ public class MeteredUpstream {
         }
         toldHeaderless.put(key, now);
         return true;
-    }
-
-    private void count(String kind, Call call, long tokens) {
-        Counter.builder("sluice.upstream.tokens").tag("kind", kind).tag("model", call.key().model())
-                .tag("upstream", call.key().upstream())
-                .description("tokens the upstream reported as used").register(meters).increment(tokens);
     }
 
     private static void quietly(CompletableFuture<Void> step, String what) {

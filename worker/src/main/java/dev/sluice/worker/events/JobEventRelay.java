@@ -1,8 +1,10 @@
 package dev.sluice.worker.events;
 
 import dev.sluice.common.events.JobEvent;
+import dev.sluice.common.tenants.TenantId;
 import dev.sluice.common.tracing.KafkaHeadersPropagation;
 import dev.sluice.common.tracing.TraceContext;
+import dev.sluice.worker.jobs.JobMetrics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
@@ -35,13 +37,16 @@ class JobEventRelay implements SmartLifecycle {
     private final Jdbi jdbi;
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final EventsProperties properties;
+    private final JobMetrics metrics;
     private final String claimSql = sql("claim");
     private final String deleteSql = sql("delete");
     private final String releaseSql = sql("release");
     private volatile boolean running;
     private Thread thread;
 
-    JobEventRelay(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, EventsProperties properties) {
+    /** {@code metrics}: a cancel is made by the api, so it is counted here, where its event is published. */
+    JobEventRelay(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, EventsProperties properties, JobMetrics metrics) {
+        this.metrics = metrics;
         this.jdbi = jdbi;
         this.kafka = kafka;
         this.properties = properties;
@@ -138,6 +143,8 @@ class JobEventRelay implements SmartLifecycle {
             return 0;
         }
         jdbi.useHandle(handle -> handle.createUpdate(deleteSql).bindArray("ids", UUID.class, ids).execute());
+        rows.stream().filter(row -> "job".equals(row.kind()) && "cancelled".equals(row.status()))
+                .forEach(row -> metrics.cancelled(new TenantId(row.tenantId()), row.jobId()));
         return rows.size();
     }
 

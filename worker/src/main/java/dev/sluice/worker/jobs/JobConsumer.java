@@ -53,6 +53,7 @@ class JobConsumer implements SmartLifecycle {
     private final WorkerProperties properties;
     private final JobStream stream;
     private final DeadLetterPublisher deadLetters;
+    private final JobMetrics metrics;
     private final PartitionOffsets offsets = new PartitionOffsets();
     private final int maxPollRecords;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -66,7 +67,8 @@ class JobConsumer implements SmartLifecycle {
     }
 
     JobConsumer(ConsumerFactory<byte[], byte[]> consumers, KafkaTemplate<byte[], byte[]> producer,
-                JobProcessor processor, WorkerProperties properties, JobStream stream) {
+                JobProcessor processor, WorkerProperties properties, JobStream stream, JobMetrics metrics) {
+        this.metrics = metrics;
         this.consumers = consumers;
         this.processor = processor;
         this.properties = properties;
@@ -199,6 +201,7 @@ class JobConsumer implements SmartLifecycle {
         try {
             read = JobSubmittedSerde.read(record.value());
         } catch (JobSubmittedSerde.UnreadableRecordException e) {
+            metrics.deadLettered(JobMetrics.DeadLetterReason.UNREADABLE);
             finishWhenSent(deadLetters.deadLetter(record, e.getMessage(), 0), progress, record);
             return;
         }
@@ -211,6 +214,7 @@ class JobConsumer implements SmartLifecycle {
             inFlight.decrementAndGet();
             if (failure == null && disposition instanceof Disposition.DeadLetter dead) {
                 // failed for good after its retries: the offset counts once the dead letter is on Kafka
+                metrics.deadLettered(dead.kind());
                 JobLogContext.run(job, () -> finishWhenSent(
                         deadLetters.deadLetter(record, dead.reason(), dead.failedAttempts()), progress, record));
             } else if (failure == null && disposition instanceof Disposition.HandBack handBack) {
