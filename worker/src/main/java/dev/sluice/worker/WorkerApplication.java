@@ -6,6 +6,7 @@ import dev.sluice.common.json.JsonConfiguration;
 import dev.sluice.common.messaging.TopicsConfiguration;
 import dev.sluice.common.persistence.PersistenceConfiguration;
 import dev.sluice.common.redis.RedisConfiguration;
+import dev.sluice.common.tracing.TracingConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -15,7 +16,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @Import({JsonConfiguration.class, PersistenceConfiguration.class, TopicsConfiguration.class, RedisConfiguration.class,
-        HealthController.class, HealthController.ReadinessConfiguration.class})
+        HealthController.class, HealthController.ReadinessConfiguration.class, TracingConfiguration.class})
 public class WorkerApplication {
 
     public static void main(String[] args) {

@@ -37,6 +37,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import dev.sluice.api.jobs.SubmitMetrics;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -70,8 +71,11 @@ class BatchController {
     private final Jdbi jdbi;
     private final JobEventFeed events;
     private final ExecutorService longPollReads;
+    private final SubmitMetrics submitMetrics;
 
-    BatchController(BatchIntake intake, Jdbi jdbi, JobEventFeed events, ExecutorService longPollReads) {
+    BatchController(BatchIntake intake, Jdbi jdbi, JobEventFeed events, ExecutorService longPollReads,
+                    SubmitMetrics submitMetrics) {
+        this.submitMetrics = submitMetrics;
         this.intake = intake;
         this.jdbi = jdbi;
         this.events = events;
@@ -89,6 +93,8 @@ class BatchController {
         CorrelationFilter.correlateWith(id, response);
         if (accepted.replayed()) {
             response.setHeader(IdempotencyKey.REPLAYED_HEADER, "true");
+        } else {
+            submitMetrics.accepted(tenant, SubmitMetrics.Kind.BATCH, accepted.jobIds().size());
         }
         return ResponseEntity.status(accepted.replayed() ? HttpStatus.OK : HttpStatus.ACCEPTED)
                 .location(URI.create("/v1/batches/" + id))

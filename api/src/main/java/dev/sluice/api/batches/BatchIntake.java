@@ -25,6 +25,7 @@ import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.NewJobRow;
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.tenants.TenantId;
+import dev.sluice.common.tracing.TraceContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -286,7 +287,9 @@ class BatchIntake {
                     return;
                 }
             }
-            JobSubmitted job = JobSubmitter.toMessage(JobId.newId(), tenant, batchId, index, draft, now);
+            // each job of the batch carries the batch request's trace context
+            JobSubmitted job = JobSubmitter.toMessage(JobId.newId(), tenant, batchId, index, draft, now)
+                    .withTrace(TraceContext.current());
             Optional<String> tooLarge = recordSize.refusal(job);
             if (tooLarge.isPresent()) {
                 problems.add(path, tooLarge.get());

@@ -2,6 +2,8 @@ package dev.sluice.api.jobs;
 
 import dev.sluice.common.messaging.TopicsProperties;
 import dev.sluice.common.webhooks.WebhookTargetGuard;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -23,5 +25,12 @@ class IntakeConfiguration {
     @Bean
     JobRecordSize jobRecordSize(TopicsProperties topics) {
         return new JobRecordSize(topics);
+    }
+
+    /** SLUICE_METRICS_TENANT_LABEL: the tenant as a tag of sluice.jobs.submitted (off by default: cardinality). */
+    @Bean
+    SubmitMetrics submitMetrics(MeterRegistry meters,
+                                @Value("${sluice.metrics.tenant-label:false}") boolean tenantLabel) {
+        return new SubmitMetrics(meters, tenantLabel);
     }
 }

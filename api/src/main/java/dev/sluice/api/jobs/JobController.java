@@ -53,12 +53,14 @@ class JobController {
     private final JsonMapper json;
     private final JobEventFeed events;
     private final JobCancellation cancellation;
+    private final SubmitMetrics submitMetrics;
     private final ExecutorService longPollReads;
     private final JobWebhooks webhooks;
 
     JobController(JobSubmitter submitter, JobRequestValidator validator, Jdbi jdbi, ApiProperties properties,
                   JsonMapper json, JobEventFeed events, ExecutorService longPollReads,
-                  JobCancellation cancellation, JobWebhooks webhooks) {
+                  JobCancellation cancellation, JobWebhooks webhooks, SubmitMetrics submitMetrics) {
+        this.submitMetrics = submitMetrics;
         this.webhooks = webhooks;
         this.cancellation = cancellation;
         this.events = events;
@@ -89,6 +91,8 @@ class JobController {
         CorrelationFilter.correlateWith(id, response);
         if (accepted.replayed()) {
             response.setHeader(IdempotencyKey.REPLAYED_HEADER, "true");
+        } else {
+            submitMetrics.accepted(tenant, SubmitMetrics.Kind.SINGLE, 1);
         }
         return ResponseEntity.status(accepted.replayed() ? HttpStatus.OK : HttpStatus.ACCEPTED)
                 .location(URI.create("/v1/jobs/" + id))

@@ -3,6 +3,7 @@ package dev.sluice.api.jobs;
 import dev.sluice.api.idempotency.IdempotentRequest;
 import dev.sluice.api.problems.FieldProblems;
 import dev.sluice.api.problems.Problems;
+import dev.sluice.api.tracing.SubmitSpans;
 import dev.sluice.common.batches.BatchId;
 import dev.sluice.common.idempotency.IdempotencyKeyRecord;
 import dev.sluice.common.jobs.JobId;
@@ -50,8 +51,14 @@ public class JobSubmitter {
         this.recordSize = recordSize;
     }
 
+    /** In a span of its own, whose context the job's row and records keep: the worker's spans join its trace. */
     public AcceptedJob submit(TenantId tenantId, JobDraft draft, Optional<IdempotentRequest> idempotency) {
-        JobSubmitted job = toMessage(JobId.newId(), tenantId, null, null, draft, now());
+        JobId jobId = JobId.newId();
+        return SubmitSpans.submit(jobId, tenantId, trace -> accept(
+                toMessage(jobId, tenantId, null, null, draft, now()).withTrace(trace), idempotency));
+    }
+
+    private AcceptedJob accept(JobSubmitted job, Optional<IdempotentRequest> idempotency) {
         recordSize.refusal(job).ifPresent(tooLarge -> {
             FieldProblems found = new FieldProblems();
             found.add("$", tooLarge);

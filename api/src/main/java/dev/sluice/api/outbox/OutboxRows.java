@@ -30,7 +30,8 @@ public final class OutboxRows {
             row.getObject("id", UUID.class), row.getObject("tenant_id", UUID.class), row.getObject("batch_id", UUID.class),
             (Integer) row.getObject("batch_index"), row.getString("custom_id"), row.getString("request"),
             row.getString("metadata"), row.getString("webhook_url"), instant(row.getTimestamp("created_at")),
-            row.getBoolean("cache"), instant(row.getTimestamp("deadline")));
+            row.getBoolean("cache"), instant(row.getTimestamp("deadline")), row.getString("trace_parent"),
+            row.getString("trace_state"));
 
     private final String insertJobs = sql("insertJobs");
     private final String insertBatch = sql("insertBatch");

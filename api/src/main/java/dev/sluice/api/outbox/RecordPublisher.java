@@ -2,6 +2,7 @@ package dev.sluice.api.outbox;
 
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.messaging.JobRecords;
+import dev.sluice.common.tracing.KafkaSpans;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,7 +45,8 @@ final class RecordPublisher {
         boolean incomplete = false;
         for (JobSubmitted job : jobs) {
             try {
-                acks.add(kafka.send(JobRecords.recordFor(job)));
+                // a PRODUCER span under the submit's, ended by the ack; the record carries its context
+                acks.add(KafkaSpans.send(JobRecords.recordFor(job), job.trace(), job.jobId().toString(), kafka::send));
                 sentIds.add(job.jobId().value());
             } catch (RuntimeException e) {
                 if (JobRecords.isPermanent(e)) {

@@ -17,9 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Served by every Sluice process on its SERVER_PORT. /health: the process is alive (touches nothing). /ready: Kafka and
- * PostgreSQL are reachable ({@code {"status":"UP"}} or {@code "DOWN"} with 503); the checks and details that do not make
- * the process unready (a paused upstream key) are shown only to the {@link ReadinessAudience}, if there is one.
+ * Served by every Sluice process on its SERVER_PORT. /health: the process is alive (touches nothing). /ready: it can
+ * work: Kafka and PostgreSQL are reachable and every {@link ReadinessDetail} is healthy ({@code {"status":"UP"}}, or
+ * {@code "DOWN"} with 503); the checks and details are shown only to the {@link ReadinessAudience}, if there is one.
  */
 @RestController
 public class HealthController {

@@ -1,11 +1,16 @@
 package dev.sluice.common.health;
 
 /**
- * Something worth showing on {@code /ready}, such as an upstream key that is paused because its quota ran out: the
- * process is fine, its jobs wait, and an operator should see why. It makes the process unready only when
- * {@link #isHealthy()} says so (a thread the process cannot work without has died).
+ * A part of {@code /ready} besides Kafka and PostgreSQL: a dependency the process cannot work without (the worker's
+ * Redis), or a state worth showing (upstream keys and circuits, the worker's threads). Each appears under
+ * {@code checks} as {@code up} or {@code down} and under {@code details} with what it {@link #report reports}; one that
+ * is not healthy makes the process unready.
  */
 public interface ReadinessDetail {
+
+    /** What one look at a detail found: whether the process can work as far as it goes, and what to show. */
+    record Report(boolean healthy, Object detail) {
+    }
 
     String name();
 
@@ -13,5 +18,10 @@ public interface ReadinessDetail {
 
     default boolean isHealthy() {
         return true;
+    }
+
+    /** Looked at once per {@code /ready}; the detail may be a string or a map (shown as JSON). */
+    default Report report() {
+        return new Report(isHealthy(), describe());
     }
 }

@@ -11,12 +11,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Readiness: can this process reach Kafka and PostgreSQL? Liveness never calls this, and neither
- * ever calls the upstream: a health check must not depend on OpenAI or cost money.
+ * Readiness: can this process reach Kafka and PostgreSQL, and is every {@link ReadinessDetail} healthy? Liveness never
+ * calls this, and neither ever calls the upstream: a health check must not depend on OpenAI or cost money.
  */
 public class ReadinessProbe implements AutoCloseable {
 
-    public record Readiness(boolean ready, Map<String, String> checks, Map<String, String> details) {
+    public record Readiness(boolean ready, Map<String, String> checks, Map<String, Object> details) {
         public Readiness {
             checks = Map.copyOf(checks);
             details = Map.copyOf(details);
@@ -40,15 +40,22 @@ public class ReadinessProbe implements AutoCloseable {
         Map<String, String> checks = new LinkedHashMap<>();
         checks.put("postgres", checkPostgres());
         checks.put("kafka", checkKafka());
-        Map<String, String> described = new LinkedHashMap<>();
+        Map<String, Object> described = new LinkedHashMap<>();
         details.forEach(detail -> {
-            described.put(detail.name(), detail.describe());
-            if (!detail.isHealthy()) {
-                checks.put(detail.name(), "down");
-            }
+            ReadinessDetail.Report report = reportOf(detail);
+            described.put(detail.name(), report.detail());
+            checks.put(detail.name(), report.healthy() ? "up" : "down");
         });
         boolean ready = checks.values().stream().allMatch("up"::equals);
         return new Readiness(ready, checks, described);
+    }
+
+    private static ReadinessDetail.Report reportOf(ReadinessDetail detail) {
+        try {
+            return detail.report();
+        } catch (RuntimeException e) {
+            return new ReadinessDetail.Report(false, "could not be checked: " + e);
+        }
     }
 
     private String checkPostgres() {

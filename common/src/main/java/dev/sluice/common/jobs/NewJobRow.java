@@ -12,7 +12,7 @@ import java.util.UUID;
 /** The columns of a freshly accepted job, bound by name in {@code JobDao.insertQueued}. */
 public record NewJobRow(UUID id, UUID tenantId, UUID batchId, Integer batchIndex, String customId,
                         String request, String metadata, String webhookUrl, Instant createdAt, boolean cache,
-                        Instant deadline) {
+                        Instant deadline, String traceParent, String traceState) {
 
     private static final String INSERT = ClasspathSqlLocator.removingComments().locate(JobDao.class, "insertQueued");
 
@@ -40,6 +40,8 @@ public record NewJobRow(UUID id, UUID tenantId, UUID batchId, Integer batchIndex
                 job.webhookUrl(),
                 job.submittedAt(),
                 job.isCacheable(),
-                job.deadline());
+                job.deadline(),
+                job.trace().traceparent(),
+                job.trace().tracestate());
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.common.messaging;
 
 import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.common.tracing.KafkaHeadersPropagation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
@@ -65,10 +66,14 @@ public final class JobRecords {
     private JobRecords() {
     }
 
-    /** A job's record: on {@link Topics#forJob its topic}, keyed by its id, with {@link JobHeaders#stamp its headers}. */
+    /**
+     * A job's record: on {@link Topics#forJob its topic}, keyed by its id, with {@link JobHeaders#stamp its headers} and
+     * the job's trace context ({@code traceparent}, {@code tracestate}).
+     */
     public static ProducerRecord<String, JobSubmitted> recordFor(JobSubmitted job) {
         ProducerRecord<String, JobSubmitted> record = new ProducerRecord<>(Topics.forJob(job), job.jobId().toString(), job);
         JobHeaders.stamp(record.headers(), job);
+        KafkaHeadersPropagation.inject(job.trace(), record.headers());
         return record;
     }
 

@@ -67,7 +67,8 @@ public final class WorkerProcess implements AutoCloseable {
 
     /**
      * Starts {@code java <jvmOptions> -jar <worker jar>}. The environment is this process's, plus {@code environment},
-     * plus {@code SERVER_PORT} and {@code MANAGEMENT_PORT} (one free port, for {@code /ready} and the actuator).
+     * plus {@code SERVER_PORT} and {@code MANAGEMENT_PORT} (one free port, for {@code /ready} and the actuator; a
+     * {@code MANAGEMENT_PORT} in {@code environment} puts the actuator there instead).
      * Returns at once; see {@link #isReady}.
      */
     public static WorkerProcess start(Map<String, String> environment, List<String> jvmOptions, Path logFile)
@@ -88,8 +89,10 @@ public final class WorkerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
-        // actuator on that same port, where the benchmarks and chaos runs read the worker's metrics
-        builder.environment().put("MANAGEMENT_PORT", Integer.toString(port));
+        // actuator on that same port, where the benchmarks and chaos runs read the worker's metrics, unless the caller
+        // gives it a port of its own
+        builder.environment().put("MANAGEMENT_PORT",
+                environment.getOrDefault("MANAGEMENT_PORT", Integer.toString(port)));
         builder.redirectErrorStream(true);
         builder.redirectOutput(logFile.toFile());
         return new WorkerProcess(builder.start(), port, logFile);
@@ -117,7 +120,7 @@ public final class WorkerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Whether {@code /ready} answers 200 (Kafka and PostgreSQL reachable); fails if the process has exited. */
+    /** Whether {@code /ready} answers 200 (it can work, see docs/operations.md); fails if the process has exited. */
     public boolean isReady() {
         if (!process.isAlive()) {
             throw new IllegalStateException("worker " + pid() + " exited with " + process.exitValue() + "; see "

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -18,10 +19,26 @@ class BudgetConfiguration {
     /** A target's own limits where it has them, else the sluice.ratelimit ones for the model. */
     @Bean
     UpstreamBudget upstreamBudget(RedissonClient redisson, RateLimitProperties limits, UpstreamTargets targets) {
-        return new UpstreamBudget(redisson, key -> targets.named(key.upstream())
+        return new UpstreamBudget(redisson, configuredLimits(limits, targets), limits.burst());
+    }
+
+    @Bean
+    BudgetMetrics budgetMetrics(MeterRegistry meters, RateLimitProperties limits, UpstreamTargets targets) {
+        return new BudgetMetrics(meters, configuredLimits(limits, targets));
+    }
+
+    /** Without Redis the budget fails closed and no job is sent: the worker is not ready. */
+    @Bean
+    RedisReadiness redisReadiness(RedissonClient redisson) {
+        return new RedisReadiness(redisson);
+    }
+
+    private static Function<BudgetKey, RateLimitProperties.ModelLimits> configuredLimits(RateLimitProperties limits,
+                                                                                         UpstreamTargets targets) {
+        return key -> targets.named(key.upstream())
                 .filter(target -> target.requestsPerMinute() > 0 || target.tokensPerMinute() > 0)
                 .map(target -> new RateLimitProperties.ModelLimits(target.requestsPerMinute(), target.tokensPerMinute()))
-                .orElseGet(() -> limits.limitsOf(key.model())), limits.burst());
+                .orElseGet(() -> limits.limitsOf(key.model()));
     }
 
     /**
@@ -35,14 +52,14 @@ class BudgetConfiguration {
 
     @Bean
     BudgetGate budgetGate(UpstreamBudget budget, RateLimitProperties limits, ScheduledExecutorService workerTimer,
-                          ExecutorService admissionExecutor, MeterRegistry meters) {
-        return new BudgetGate(budget, limits, workerTimer, admissionExecutor, meters);
+                          ExecutorService admissionExecutor, MeterRegistry meters, BudgetMetrics metrics) {
+        return new BudgetGate(budget, limits, workerTimer, admissionExecutor, meters, metrics);
     }
 
     @Bean
     MeteredUpstream meteredUpstream(UpstreamTargets targets, BudgetGate gate, UpstreamBudget budget,
-                                    RateLimitProperties limits, MeterRegistry meters) {
-        return new MeteredUpstream(targets, gate, budget, new TokenEstimator(limits.defaultCompletionTokens()), meters,
+                                    RateLimitProperties limits, BudgetMetrics metrics) {
+        return new MeteredUpstream(targets, gate, budget, new TokenEstimator(limits.defaultCompletionTokens()), metrics,
                 limits.longestCoolDown());
     }
 }

@@ -45,10 +45,18 @@ public class BudgetGate {
     private final Map<BudgetKey, Lane> lanes = new ConcurrentHashMap<>();
     private final Counter redisFailures;
     private final Counter waits;
+    private final BudgetMetrics metrics;
 
     /** {@code admissions}: where an admitted job goes on, so its request is built and sent off the lanes' timer. */
     public BudgetGate(UpstreamBudget budget, RateLimitProperties properties, ScheduledExecutorService timer,
                       Executor admissions, MeterRegistry meters) {
+        this(budget, properties, timer, admissions, meters,
+                new BudgetMetrics(meters, key -> properties.limitsOf(key.model())));
+    }
+
+    public BudgetGate(UpstreamBudget budget, RateLimitProperties properties, ScheduledExecutorService timer,
+                      Executor admissions, MeterRegistry meters, BudgetMetrics metrics) {
+        this.metrics = metrics;
         this.budget = budget;
         this.properties = properties;
         this.timer = timer;
@@ -83,7 +91,11 @@ public class BudgetGate {
         return lanes.values().stream().mapToInt(Lane::size).sum();
     }
 
-    private record Waiter(Ticket ticket, CompletableFuture<Admission> admitted) {
+    /** {@code since}: when the job joined the lane (nanoTime), for the wait it is granted after. */
+    private record Waiter(Ticket ticket, CompletableFuture<Admission> admitted, long since) {
+        Waiter(Ticket ticket, CompletableFuture<Admission> admitted) {
+            this(ticket, admitted, System.nanoTime());
+        }
     }
 
     private final class Lane {
@@ -208,6 +220,10 @@ public class BudgetGate {
         /** Hands the admitted job on, off the Redis client's thread and the timer, so the lane can ask for the next ones. */
         private void release(Waiter waiter, Admission admission) {
             remove(waiter);
+            if (admission instanceof Admission.Granted) {
+                metrics.granted(key, waiter.ticket().tokens());
+                metrics.waited(key, System.nanoTime() - waiter.since());
+            }
             admissions.execute(() -> waiter.admitted().complete(admission));
         }
 

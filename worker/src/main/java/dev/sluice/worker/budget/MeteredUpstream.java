@@ -1,13 +1,13 @@
 package dev.sluice.worker.budget;
 
 import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.common.tracing.JobSpans;
 import dev.sluice.worker.upstream.Outcome;
 import dev.sluice.worker.upstream.ReservationModel;
+import dev.sluice.worker.upstream.UpstreamReply;
+import dev.sluice.worker.upstream.UpstreamSpans;
 import dev.sluice.worker.upstream.UpstreamTarget;
 import dev.sluice.worker.upstream.UpstreamTargets;
-import dev.sluice.worker.upstream.UpstreamReply;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +66,7 @@ public class MeteredUpstream {
     private final BudgetGate gate;
     private final UpstreamBudget budget;
     private final TokenEstimator estimator;
-    private final MeterRegistry meters;
+    private final BudgetMetrics metrics;
     private final Duration longestCoolDown;
     private final AtomicInteger turn = new AtomicInteger();
     /** When this process last told a budget that an answer came without any x-ratelimit-* header (nanoTime). */
@@ -74,12 +74,12 @@ public class MeteredUpstream {
 
     /** {@code longestCoolDown}: the cap on the shared cool-down one 429 starts (UPSTREAM_MAX_COOL_DOWN). */
     public MeteredUpstream(UpstreamTargets targets, BudgetGate gate, UpstreamBudget budget, TokenEstimator estimator,
-                           MeterRegistry meters, Duration longestCoolDown) {
+                           BudgetMetrics metrics, Duration longestCoolDown) {
         this.targets = targets;
         this.gate = gate;
         this.budget = budget;
         this.estimator = estimator;
-        this.meters = meters;
+        this.metrics = metrics;
         this.longestCoolDown = longestCoolDown;
     }
 
@@ -102,7 +102,7 @@ public class MeteredUpstream {
                 estimator.estimate(job.request(), target.reservation()));
         BudgetGate.Ticket ticket = new BudgetGate.Ticket(call.key(), job.tenantId().toString(), job.batchId() != null,
                 call.estimate().total());
-        return gate.admit(ticket).thenCompose(admission -> {
+        return JobSpans.around(job, "budget wait", () -> gate.admit(ticket)).thenCompose(admission -> {
             if (admission instanceof Admission.TooLarge tooLarge) {
                 return CompletableFuture.completedFuture(new Result.TooLarge(call, tooLarge.tokensPerMinute()));
             }
@@ -113,7 +113,7 @@ public class MeteredUpstream {
             if (!maySend.getAsBoolean()) {
                 return CompletableFuture.completedFuture(new Result.Withheld(call));
             }
-            return target.client().complete(job).thenApply(reply -> {
+            return UpstreamSpans.around(job, target.name(), () -> target.client().complete(job)).thenApply(reply -> {
                 learnFrom(call, reply);
                 return new Result.Sent(call, reply);
             });
@@ -152,11 +152,9 @@ public class MeteredUpstream {
      */
     public void settle(Call call, Outcome outcome) {
         if (outcome instanceof Outcome.Succeed succeed) {
+            // the tokens used are counted by UpstreamMetrics, with the call's outcome
             JsonNode usage = succeed.response().path("usage");
             long prompt = usage.path("prompt_tokens").asLong(call.estimate().promptTokens());
-            long completion = usage.path("completion_tokens").asLong(0);
-            count("prompt", call, prompt);
-            count("completion", call, completion);
             long refund = call.estimate().promptTokens() - prompt;
             if (refund != 0 && call.target().reservation().settledToUsage()) {
                 quietly(budget.settle(call.key(), refund), "settle");
@@ -191,6 +189,7 @@ public class MeteredUpstream {
     private void learnFrom(Call call, UpstreamReply reply) {
         if (reply instanceof UpstreamReply.Answered answered) {
             RateLimitHeaders headers = RateLimitHeaders.of(answered.headers());
+            metrics.learned(call.key(), headers);
             // without headers, at most every 10 s per budget: a budget with no limit known learns there is none
             if (!headers.isEmpty() || tellHeaderless(call.key())) {
                 quietly(budget.observe(call.key(), headers), "learn limits");
@@ -206,12 +205,6 @@ public class MeteredUpstream {
         }
         toldHeaderless.put(key, now);
         return true;
-    }
-
-    private void count(String kind, Call call, long tokens) {
-        Counter.builder("sluice.upstream.tokens").tag("kind", kind).tag("model", call.key().model())
-                .tag("upstream", call.key().upstream())
-                .description("tokens the upstream reported as used").register(meters).increment(tokens);
     }
 
     private static void quietly(CompletableFuture<Void> step, String what) {

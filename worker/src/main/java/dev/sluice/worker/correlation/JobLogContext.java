@@ -15,8 +15,21 @@ public final class JobLogContext {
     private JobLogContext() {
     }
 
+    /** Also the job's trace and span ids ({@code trace_id}, {@code span_id}), when it is traced. */
     public static <T> T call(JobSubmitted job, Supplier<T> step) {
-        return call(job.jobId().toString(), job.tenantId().toString(), step);
+        if (!job.trace().isPresent()) {
+            return call(job.jobId().toString(), job.tenantId().toString(), step);
+        }
+        String previousTrace = MDC.get(Correlation.TRACE_ID);
+        String previousSpan = MDC.get(Correlation.SPAN_ID);
+        put(Correlation.TRACE_ID, job.trace().traceId());
+        put(Correlation.SPAN_ID, job.trace().spanId());
+        try {
+            return call(job.jobId().toString(), job.tenantId().toString(), step);
+        } finally {
+            put(Correlation.TRACE_ID, previousTrace);
+            put(Correlation.SPAN_ID, previousSpan);
+        }
     }
 
     public static <T> T call(String jobId, String tenantId, Supplier<T> step) {

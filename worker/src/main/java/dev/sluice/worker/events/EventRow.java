@@ -5,13 +5,14 @@ import dev.sluice.common.events.JobEvent;
 import dev.sluice.common.jobs.JobId;
 import dev.sluice.common.json.SluiceJson;
 import dev.sluice.common.tenants.TenantId;
+import dev.sluice.common.tracing.TraceContext;
 
 import java.time.Instant;
 import java.util.UUID;
 
-/** A row of job_events as claimed by the relay. */
+/** A row of job_events as claimed by the relay, with the trace context of its job's submit. */
 record EventRow(UUID id, String kind, UUID jobId, UUID batchId, UUID tenantId, String status, int attempt,
-                Instant occurredAt, String model, String usage) {
+                Instant occurredAt, String model, String usage, TraceContext trace) {
 
     JobEvent toEvent() {
         TenantId tenant = new TenantId(tenantId);

@@ -10,7 +10,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 class EventsConfiguration {
 
     @Bean
-    JobEventRelay jobEventRelay(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, EventsProperties properties) {
-        return new JobEventRelay(jdbi, kafka, properties);
+    JobEventRelay jobEventRelay(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, EventsProperties properties,
+                                dev.sluice.worker.jobs.JobMetrics metrics) {
+        return new JobEventRelay(jdbi, kafka, properties, metrics);
     }
 }

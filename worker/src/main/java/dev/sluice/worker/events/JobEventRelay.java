@@ -1,6 +1,10 @@
 package dev.sluice.worker.events;
 
 import dev.sluice.common.events.JobEvent;
+import dev.sluice.common.tenants.TenantId;
+import dev.sluice.common.tracing.KafkaHeadersPropagation;
+import dev.sluice.common.tracing.TraceContext;
+import dev.sluice.worker.jobs.JobMetrics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
@@ -33,13 +37,16 @@ class JobEventRelay implements SmartLifecycle {
     private final Jdbi jdbi;
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final EventsProperties properties;
+    private final JobMetrics metrics;
     private final String claimSql = sql("claim");
     private final String deleteSql = sql("delete");
     private final String releaseSql = sql("release");
     private volatile boolean running;
     private Thread thread;
 
-    JobEventRelay(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, EventsProperties properties) {
+    /** {@code metrics}: a cancel is made by the api, so it is counted here, where its event is published. */
+    JobEventRelay(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, EventsProperties properties, JobMetrics metrics) {
+        this.metrics = metrics;
         this.jdbi = jdbi;
         this.kafka = kafka;
         this.properties = properties;
@@ -107,7 +114,8 @@ class JobEventRelay implements SmartLifecycle {
                         result.getObject("job_id", UUID.class), result.getObject("batch_id", UUID.class),
                         result.getObject("tenant_id", UUID.class), result.getString("status"), result.getInt("attempt"),
                         result.getObject("occurred_at", java.time.OffsetDateTime.class).toInstant(),
-                        result.getString("model"), result.getString("usage")))
+                        result.getString("model"), result.getString("usage"),
+                        new TraceContext(result.getString("trace_parent"), result.getString("trace_state"))))
                 .list());
         if (rows.isEmpty()) {
             return 0;
@@ -117,8 +125,10 @@ class JobEventRelay implements SmartLifecycle {
             List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
             for (EventRow row : rows) {
                 JobEvent event = row.toEvent();
-                acks.add(kafka.send(new ProducerRecord<>(JobEvent.TOPIC,
-                        event.key().getBytes(StandardCharsets.UTF_8), event.toJson())));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(JobEvent.TOPIC,
+                        event.key().getBytes(StandardCharsets.UTF_8), event.toJson());
+                KafkaHeadersPropagation.inject(row.trace(), record.headers());
+                acks.add(kafka.send(record));
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
                     .get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -133,6 +143,8 @@ class JobEventRelay implements SmartLifecycle {
             return 0;
         }
         jdbi.useHandle(handle -> handle.createUpdate(deleteSql).bindArray("ids", UUID.class, ids).execute());
+        rows.stream().filter(row -> "job".equals(row.kind()) && "cancelled".equals(row.status()))
+                .forEach(row -> metrics.cancelled(new TenantId(row.tenantId()), row.jobId()));
         return rows.size();
     }
 

@@ -10,7 +10,7 @@ public sealed interface Disposition {
     }
 
     /** The job failed for good after its retries: the record goes to the dead-letter topic before its offset counts. */
-    record DeadLetter(String reason, int failedAttempts) implements Disposition {
+    record DeadLetter(String reason, int failedAttempts, JobMetrics.DeadLetterReason kind) implements Disposition {
     }
 
     /**

@@ -2,7 +2,11 @@ package dev.sluice.worker.jobs;
 
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.messaging.JobSubmittedSerde;
+import dev.sluice.common.tracing.KafkaSpans;
+import dev.sluice.common.tracing.TraceContext;
+import dev.sluice.common.tracing.Tracing;
 import dev.sluice.worker.correlation.JobLogContext;
+import io.opentelemetry.api.trace.Span;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -49,6 +53,7 @@ class JobConsumer implements SmartLifecycle {
     private final WorkerProperties properties;
     private final JobStream stream;
     private final DeadLetterPublisher deadLetters;
+    private final JobMetrics metrics;
     private final PartitionOffsets offsets = new PartitionOffsets();
     private final int maxPollRecords;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -62,7 +67,8 @@ class JobConsumer implements SmartLifecycle {
     }
 
     JobConsumer(ConsumerFactory<byte[], byte[]> consumers, KafkaTemplate<byte[], byte[]> producer,
-                JobProcessor processor, WorkerProperties properties, JobStream stream) {
+                JobProcessor processor, WorkerProperties properties, JobStream stream, JobMetrics metrics) {
+        this.metrics = metrics;
         this.consumers = consumers;
         this.processor = processor;
         this.properties = properties;
@@ -191,18 +197,24 @@ class JobConsumer implements SmartLifecycle {
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         PartitionProgress progress = offsets.started(record);
-        JobSubmitted job;
+        JobSubmitted read;
         try {
-            job = JobSubmittedSerde.read(record.value());
+            read = JobSubmittedSerde.read(record.value());
         } catch (JobSubmittedSerde.UnreadableRecordException e) {
+            metrics.deadLettered(JobMetrics.DeadLetterReason.UNREADABLE);
             finishWhenSent(deadLetters.deadLetter(record, e.getMessage(), 0), progress, record);
             return;
         }
+        // the job's steps hang under this consume span, a child of the span that sent the record
+        Span consume = KafkaSpans.process(record, stream.groupId()).setAttribute(Tracing.JOB_ID, read.jobId().toString());
+        JobSubmitted job = read.withTrace(TraceContext.of(consume));
         inFlight.incrementAndGet();
         processor.process(job, progress::isOwned).whenComplete((disposition, failure) -> {
+            Tracing.end(consume, failure);
             inFlight.decrementAndGet();
             if (failure == null && disposition instanceof Disposition.DeadLetter dead) {
                 // failed for good after its retries: the offset counts once the dead letter is on Kafka
+                metrics.deadLettered(dead.kind());
                 JobLogContext.run(job, () -> finishWhenSent(
                         deadLetters.deadLetter(record, dead.reason(), dead.failedAttempts()), progress, record));
             } else if (failure == null && disposition instanceof Disposition.HandBack handBack) {

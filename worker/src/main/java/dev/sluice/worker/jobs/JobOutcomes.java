@@ -42,9 +42,11 @@ final class JobOutcomes {
     private final JobLease lease;
     private final Executor database;
     private final DatabaseSteps steps;
+    private final JobMetrics metrics;
 
     JobOutcomes(Jdbi jdbi, JobTransitions transitions, JobWrites writes, JobLease lease, Executor database,
-                DatabaseSteps steps) {
+                DatabaseSteps steps, JobMetrics metrics) {
+        this.metrics = metrics;
         this.jdbi = jdbi;
         this.transitions = transitions;
         this.writes = writes;
@@ -61,7 +63,13 @@ final class JobOutcomes {
     CompletableFuture<Optional<JobStart>> markRunning(JobSubmitted job) {
         return steps.persistently(job, () -> writes.markRunning(job.jobId().value()))
                 .thenCompose(start -> start.isPresent() ? CompletableFuture.completedFuture(start)
-                        : inDatabase(job, () -> startWithoutItsRow(job)));
+                        : inDatabase(job, () -> startWithoutItsRow(job)))
+                .thenApply(start -> {
+                    if (start.isPresent() && !start.get().isLeased() && start.get().expired()) {
+                        metrics.expired(job);
+                    }
+                    return start;
+                });
     }
 
     /**
@@ -108,7 +116,12 @@ final class JobOutcomes {
         return store(attempt, "failed", handle -> transitions.markFailed(handle, attempt.id(), attempt.number(),
                 json(JobResults.failed(fail.code(), fail.message(), status, fail.upstreamError(), attempt.failedAttempts() + 1)),
                 json(JobResults.attempt(attempt.number(), fail.code(), fail.message(), status))))
-                .thenApply(stored -> Disposition.DONE);
+                .thenApply(stored -> {
+                    if (stored) {
+                        metrics.failed(attempt.job(), JobMetrics.reasonOf(fail));
+                    }
+                    return Disposition.DONE;
+                });
     }
 
     /** The last failed attempt: the job fails, and its record is dead-lettered once that is stored. */
@@ -118,10 +131,15 @@ final class JobOutcomes {
         return store(attempt, "failed", handle -> transitions.markFailed(handle, attempt.id(), attempt.number(),
                 json(JobResults.failed(retry.code(), "gave up after " + failed + " failed attempts: " + retry.message(),
                         null, retry.upstreamError(), failed)), historyEntry(attempt, retry)))
-                .thenApply(stored -> stored
-                        ? new Disposition.DeadLetter("gave up after " + failed + " failed attempts; last: "
-                                + retry.code() + ": " + retry.message(), failed)
-                        : Disposition.DONE);
+                .thenApply(stored -> {
+                    if (!stored) {
+                        return Disposition.DONE;
+                    }
+                    metrics.failed(attempt.job(), JobMetrics.Reason.ATTEMPTS_EXHAUSTED);
+                    return new Disposition.DeadLetter("gave up after " + failed + " failed attempts; last: "
+                            + retry.code() + ": " + retry.message(), failed,
+                            JobMetrics.DeadLetterReason.ATTEMPTS_EXHAUSTED);
+                });
     }
 
     /**
@@ -142,7 +160,12 @@ final class JobOutcomes {
                 attempt.job().deadline(), limited.upstreamError());
         return store(attempt, "expired: its deadline passed while it was rate limited",
                 handle -> transitions.markExpired(handle, attempt.id(), attempt.number()))
-                .thenApply(stored -> Disposition.DONE);
+                .thenApply(stored -> {
+                    if (stored) {
+                        metrics.expired(attempt.job());
+                    }
+                    return Disposition.DONE;
+                });
     }
 
     /**
@@ -187,7 +210,8 @@ final class JobOutcomes {
             JobLogContext.run(job, () -> log.error("the job's row cannot be created or marked running; dead-lettering "
                     + "its record", gaveUp.getCause()));
             return CompletableFuture.completedFuture(new Disposition.DeadLetter(
-                    "the job's row cannot be created or marked running: " + gaveUp.getMessage(), 0));
+                    "the job's row cannot be created or marked running: " + gaveUp.getMessage(), 0,
+                    JobMetrics.DeadLetterReason.NOT_STARTED));
         }
         return givenBack(job, gaveUp);
     }
@@ -208,7 +232,8 @@ final class JobOutcomes {
         String message = "the job's result could not be stored: the database rejected it (SQLState "
                 + gaveUp.sqlState() + ")";
         int failed = attempt.failedAttempts() + 1;
-        Disposition.DeadLetter deadLetter = new Disposition.DeadLetter(message + "; " + gaveUp.getMessage(), failed);
+        Disposition.DeadLetter deadLetter = new Disposition.DeadLetter(message + "; " + gaveUp.getMessage(), failed,
+                JobMetrics.DeadLetterReason.UNSTORABLE);
         return store(attempt, "failed", handle -> transitions.markFailed(handle, attempt.id(), attempt.number(),
                 json(JobResults.failed("database_rejected", message, null, null, failed)),
                 json(JobResults.attempt(attempt.number(), "database_rejected", message, null))))
@@ -216,6 +241,8 @@ final class JobOutcomes {
                     if (failedAgain != null) {
                         JobLogContext.run(job, () -> log.error("not even the job's failure could be stored; "
                                 + "dead-lettering its record: {}", unwrap(failedAgain).toString()));
+                    } else if (stored) {
+                        metrics.failed(job, JobMetrics.Reason.UNSTORABLE);
                     }
                     return deadLetter;
                 });
@@ -237,20 +264,25 @@ final class JobOutcomes {
 
     /** Runs a guarded update; true when it changed the row (the attempt was still the job's current one). */
     private CompletableFuture<Boolean> store(JobAttempt attempt, String state, Function<Handle, Integer> update) {
-        return logStored(attempt, state, inDatabase(attempt.job(), () -> jdbi.withHandle(update::apply) == 1));
+        return logStored(attempt, state, () -> inDatabase(attempt.job(), () -> jdbi.withHandle(update::apply) == 1));
     }
 
     /** Stores a success, grouped with other jobs' results. */
     private CompletableFuture<Disposition> storeSuccess(JobAttempt attempt, String state, ObjectNode result) {
         String json = json(result);
-        return logStored(attempt, state, steps.persistently(attempt.job(),
+        return logStored(attempt, state, () -> steps.persistently(attempt.job(),
                 () -> writes.markSucceeded(attempt.id(), attempt.number(), json)))
-                .thenApply(stored -> Disposition.DONE);
+                .thenApply(stored -> {
+                    if (stored) {
+                        metrics.succeeded(attempt.job());
+                    }
+                    return Disposition.DONE;
+                });
     }
 
     private static CompletableFuture<Boolean> logStored(JobAttempt attempt, String state,
-                                                        CompletableFuture<Boolean> write) {
-        return write.thenApply(stored -> {
+                                                        Supplier<CompletableFuture<Boolean>> write) {
+        return ResultSpans.around(attempt.job(), state, write).thenApply(stored -> {
             JobLogContext.run(attempt.job(), () -> {
                 if (stored) {
                     log.info("job {}", state);

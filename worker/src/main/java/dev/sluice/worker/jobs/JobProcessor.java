@@ -2,11 +2,13 @@ package dev.sluice.worker.jobs;
 
 import dev.sluice.common.jobs.JobStart;
 import dev.sluice.common.jobs.JobSubmitted;
+import dev.sluice.common.tracing.JobSpans;
 import dev.sluice.worker.cache.Lookup;
 import dev.sluice.worker.cache.ResponseCache;
 import dev.sluice.worker.correlation.JobLogContext;
 import dev.sluice.worker.upstream.CircuitPermit;
 import dev.sluice.worker.upstream.Outcome;
+import io.opentelemetry.api.trace.SpanKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,7 +202,9 @@ public class JobProcessor {
     }
 
     private CompletableFuture<Next> askCache(JobAttempt attempt) {
-        return cache.lookup(attempt.job()).thenCompose(lookup -> lookup instanceof Lookup.Hit hit
+        return JobSpans.around(attempt.job(), "cache lookup", SpanKind.INTERNAL, () -> cache.lookup(attempt.job()),
+                        (span, lookup) -> span.setAttribute("sluice.cache.hit", lookup instanceof Lookup.Hit))
+                .thenCompose(lookup -> lookup instanceof Lookup.Hit hit
                 ? decided(outcomes.succeededFromCache(attempt, hit.response()))
                 : callUpstream(attempt, ((Lookup.Miss) lookup).flight()));
     }

@@ -6,6 +6,8 @@ import dev.sluice.worker.budget.MeteredUpstream;
 import dev.sluice.worker.upstream.UpstreamTargets;
 import dev.sluice.worker.upstream.UpstreamCircuits;
 import dev.sluice.worker.upstream.OutcomeClassifier;
+import dev.sluice.worker.upstream.UpstreamMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.sluice.common.jobs.JobLease;
 import dev.sluice.common.jobs.JobTransitions;
 import org.jdbi.v3.core.Jdbi;
@@ -17,6 +19,7 @@ import org.springframework.context.support.DefaultLifecycleProcessor;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -26,6 +29,11 @@ import java.util.concurrent.ScheduledExecutorService;
 /** The jobs feature: the processor, its grouped writes and leases, and the two consumers (interactive, bulk). */
 @Configuration(proxyBeanMethods = false)
 class JobsConfiguration {
+
+    @Bean
+    JobMetrics jobMetrics(MeterRegistry meters, MetricsProperties properties) {
+        return new JobMetrics(meters, properties.tenantLabel(), Clock.systemUTC());
+    }
 
     @Bean
     JobTransitions jobTransitions() {
@@ -63,10 +71,12 @@ class JobsConfiguration {
                               ResponseCache cache, UpstreamTargets targets, UpstreamCircuits circuits,
                               OutcomeClassifier classifier,
                               WorkerProperties properties, JobLeases leases, ExecutorService databaseExecutor,
-                              ScheduledExecutorService workerTimer) {
+                              ScheduledExecutorService workerTimer, JobMetrics metrics,
+                              UpstreamMetrics upstreamMetrics) {
         JobOutcomes outcomes = new JobOutcomes(jdbi, transitions, writes, leases.lease(), databaseExecutor,
-                new DatabaseSteps(workerTimer, properties.databaseRetryLimit()));
-        return new JobProcessor(new UpstreamCaller(targets, circuits, upstream, classifier), cache, outcomes,
+                new DatabaseSteps(workerTimer, properties.databaseRetryLimit()), metrics);
+        return new JobProcessor(new UpstreamCaller(targets, circuits, upstream, classifier, upstreamMetrics), cache,
+                outcomes,
                 RetryPolicy.of(properties), leases, workerTimer);
     }
 
@@ -87,9 +97,9 @@ class JobsConfiguration {
     @Bean
     JobConsumer interactiveJobListener(ConsumerFactory<byte[], byte[]> consumers,
                                        KafkaTemplate<byte[], byte[]> producer, JobProcessor processor,
-                                       WorkerProperties properties) {
+                                       WorkerProperties properties, JobMetrics metrics) {
         return new JobConsumer(consumers, producer, processor, properties, new JobConsumer.JobStream(
-                "interactive", Topics.JOBS, properties.consumerGroup(), properties.concurrency()));
+                "interactive", Topics.JOBS, properties.consumerGroup(), properties.concurrency()), metrics);
     }
 
     /**
@@ -98,9 +108,9 @@ class JobsConfiguration {
      */
     @Bean
     JobConsumer bulkJobListener(ConsumerFactory<byte[], byte[]> consumers, KafkaTemplate<byte[], byte[]> producer,
-                                JobProcessor processor, WorkerProperties properties) {
+                                JobProcessor processor, WorkerProperties properties, JobMetrics metrics) {
         return new JobConsumer(consumers, producer, processor, properties, new JobConsumer.JobStream(
-                "bulk", Topics.JOBS_BULK, properties.consumerGroup() + "-bulk", properties.bulkConcurrency()));
+                "bulk", Topics.JOBS_BULK, properties.consumerGroup() + "-bulk", properties.bulkConcurrency()), metrics);
     }
 
     @Bean

@@ -9,6 +9,7 @@ import dev.sluice.worker.upstream.KeyHealth;
 import dev.sluice.worker.upstream.Outcome;
 import dev.sluice.worker.upstream.OutcomeClassifier;
 import dev.sluice.worker.upstream.UpstreamCircuits;
+import dev.sluice.worker.upstream.UpstreamMetrics;
 import dev.sluice.worker.upstream.UpstreamReply;
 import dev.sluice.worker.upstream.UpstreamTargets;
 import org.slf4j.Logger;
@@ -31,9 +32,11 @@ final class UpstreamCaller {
     private final UpstreamCircuits circuits;
     private final MeteredUpstream upstream;
     private final OutcomeClassifier classifier;
+    private final UpstreamMetrics metrics;
 
     UpstreamCaller(UpstreamTargets targets, UpstreamCircuits circuits, MeteredUpstream upstream,
-                   OutcomeClassifier classifier) {
+                   OutcomeClassifier classifier, UpstreamMetrics metrics) {
+        this.metrics = metrics;
         this.targets = targets;
         this.circuits = circuits;
         this.upstream = upstream;
@@ -106,6 +109,7 @@ final class UpstreamCaller {
         }
         MeteredUpstream.Result.Sent sent = (MeteredUpstream.Result.Sent) result;
         Outcome outcome = classifier.classify(sent.reply());
+        metrics.record(permit, sent.call().target().name(), outgoing, sent.reply(), outcome);
         circuits.record(permit, outcome);
         upstream.settle(sent.call(), outcome);
         KeyHealth key = sent.call().target().health();

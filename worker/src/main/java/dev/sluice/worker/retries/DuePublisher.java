@@ -2,6 +2,7 @@ package dev.sluice.worker.retries;
 
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.messaging.JobRecords;
+import dev.sluice.common.tracing.KafkaSpans;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Duration;
@@ -53,7 +54,9 @@ final class DuePublisher {
 
     private CompletableFuture<?> sendOne(JobSubmitted job) {
         try {
-            return send.apply(JobRecords.recordFor(job, JobRecords.Republished.RETRY));
+            // under the submit's trace, kept on the job's row: the retry's spans join the job's one trace
+            return KafkaSpans.send(JobRecords.recordFor(job, JobRecords.Republished.RETRY), job.trace(),
+                    job.jobId().toString(), send);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -1,6 +1,9 @@
 package dev.sluice.worker.retries;
 
+import dev.sluice.worker.jobs.JobMetrics;
+import dev.sluice.worker.jobs.MetricsProperties;
 import dev.sluice.worker.jobs.WorkerProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,7 +14,13 @@ import org.springframework.kafka.core.KafkaTemplate;
 class RetriesConfiguration {
 
     @Bean
-    RetryScheduler retryScheduler(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, WorkerProperties properties) {
-        return new RetryScheduler(jdbi, kafka, properties.retryPollInterval());
+    RetryScheduler retryScheduler(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, WorkerProperties properties,
+                                  JobMetrics metrics) {
+        return new RetryScheduler(jdbi, kafka, properties.retryPollInterval(), metrics);
+    }
+
+    @Bean(destroyMethod = "close")
+    RetriesWaiting retriesWaiting(Jdbi jdbi, MeterRegistry meters, MetricsProperties metrics) {
+        return new RetriesWaiting(jdbi, meters, metrics.lagInterval());
     }
 }

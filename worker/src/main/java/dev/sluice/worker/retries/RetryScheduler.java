@@ -4,6 +4,8 @@ import dev.sluice.common.jobs.JobDao;
 import dev.sluice.common.jobs.JobSubmitted;
 import dev.sluice.common.jobs.StoredJob;
 import dev.sluice.common.messaging.JobRecords;
+import dev.sluice.common.tenants.TenantId;
+import dev.sluice.worker.jobs.JobMetrics;
 import dev.sluice.worker.correlation.JobLogContext;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -46,11 +48,13 @@ class RetryScheduler implements SmartLifecycle {
     private final Jdbi jdbi;
     private final Duration interval;
     private final DuePublisher publisher;
+    private final JobMetrics metrics;
     private final Map<UUID, Integer> refusals = new ConcurrentHashMap<>();
     private ScheduledExecutorService thread;
     private volatile ScheduledFuture<?> ticks;
 
-    public RetryScheduler(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, Duration interval) {
+    public RetryScheduler(Jdbi jdbi, KafkaTemplate<byte[], byte[]> kafka, Duration interval, JobMetrics metrics) {
+        this.metrics = metrics;
         this.jdbi = jdbi;
         this.interval = interval;
         this.publisher = new DuePublisher(record -> kafka.send(JobRecords.inBytes(record)), ACK_TIMEOUT);
@@ -106,17 +110,18 @@ class RetryScheduler implements SmartLifecycle {
                 return 0;
             }
             Instant now = Instant.now();
-            List<UUID> expired = new ArrayList<>();
+            List<StoredJob> expired = new ArrayList<>();
             List<JobSubmitted> again = new ArrayList<>();
             for (StoredJob job : due) {
                 if (job.deadline() != null && !now.isBefore(job.deadline())) {
-                    expired.add(job.id());
+                    expired.add(job);
                 } else {
                     again.add(job.toSubmitted());
                 }
             }
             if (!expired.isEmpty()) {
-                jobs.expireWaiting(expired.toArray(UUID[]::new));
+                jobs.expireWaiting(expired.stream().map(StoredJob::id).toArray(UUID[]::new));
+                expired.forEach(job -> metrics.expired(new TenantId(job.tenantId()), job.createdAt()));
                 log.warn("{} waiting job(s) expired: their deadline passed before the next attempt", expired.size());
             }
             if (!again.isEmpty()) {
@@ -135,6 +140,7 @@ class RetryScheduler implements SmartLifecycle {
                 if (notSent.permanent() || times >= PARK_AFTER) {
                     refusals.remove(id);
                     jobs.parkUnpublishable(id, "the job could not be put back on Kafka for its next attempt");
+                    metrics.parked(job.tenantId(), job.submittedAt());
                     JobLogContext.run(job, () -> log.error("parked as failed: its record could not be put back on "
                             + "Kafka ({} time(s)): {}", times, notSent.reason()));
                 } else {

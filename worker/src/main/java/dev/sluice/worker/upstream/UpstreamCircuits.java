@@ -1,6 +1,5 @@
 package dev.sluice.worker.upstream;
 
-import dev.sluice.common.health.ReadinessDetail;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -30,7 +29,7 @@ import java.util.stream.Collectors;
  * fallback instead, and its result says so. Only 5xx, timeouts, resets and unusable bodies count as failures: a 4xx
  * or a 429 is the upstream answering.
  */
-public class UpstreamCircuits implements ReadinessDetail {
+public class UpstreamCircuits {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamCircuits.class);
     /** Longer than any trial call can take (the upstream timeout is 60 s by default). */
@@ -183,12 +182,7 @@ public class UpstreamCircuits implements ReadinessDetail {
         return breaker(model).getState() != CircuitBreaker.State.CLOSED;
     }
 
-    @Override
-    public String name() {
-        return "upstream-circuits";
-    }
-
-    @Override
+    /** The circuits that are not closed, for logs ({@link UpstreamReadiness} shows each on /ready). */
     public String describe() {
         List<String> open = breakers.values().stream()
                 .filter(breaker -> breaker.getState() != CircuitBreaker.State.CLOSED)

@@ -1,9 +1,11 @@
 package dev.sluice.worker.upstream;
 
 import dev.sluice.worker.WorkerExecutors;
+import dev.sluice.worker.jobs.MetricsProperties;
 import dev.sluice.worker.jobs.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -54,6 +56,22 @@ class UpstreamConfiguration {
     UpstreamCircuits upstreamCircuits(CircuitProperties properties, UpstreamProperties upstreamProperties,
                                       ScheduledExecutorService workerTimer, MeterRegistry meters) {
         return new UpstreamCircuits(properties, upstreamProperties.name(), workerTimer, meters);
+    }
+
+    @Bean
+    KeyCoolDowns keyCoolDowns(@Value("${sluice.ratelimit.longest-cool-down:5m}") java.time.Duration longestCoolDown) {
+        return new KeyCoolDowns(Clock.systemUTC(), longestCoolDown);
+    }
+
+    @Bean
+    UpstreamReadiness upstreamReadiness(UpstreamTargets targets, UpstreamCircuits circuits, KeyCoolDowns coolDowns) {
+        return new UpstreamReadiness(targets, circuits, coolDowns);
+    }
+
+    @Bean
+    UpstreamMetrics upstreamMetrics(MeterRegistry meters, PricingProperties pricing, MetricsProperties metrics,
+                                    KeyCoolDowns coolDowns) {
+        return new UpstreamMetrics(meters, pricing, metrics.tenantLabel(), coolDowns);
     }
 
     @Bean

@@ -1,7 +1,5 @@
 package dev.sluice.worker.upstream;
 
-import dev.sluice.common.health.ReadinessDetail;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +11,7 @@ import java.util.stream.Collectors;
  * Every upstream target of this worker, the primary first. A job may go to any target serving its model whose key is
  * usable; it waits (queued) only while every such key is paused.
  */
-public class UpstreamTargets implements ReadinessDetail {
+public class UpstreamTargets {
 
     private final List<UpstreamTarget> targets;
     /** For each target that lists no models of its own: what its upstream says it has. */
@@ -75,12 +73,7 @@ public class UpstreamTargets implements ReadinessDetail {
                 .toArray(CompletableFuture[]::new)).thenApply(ignored -> null);
     }
 
-    @Override
-    public String name() {
-        return "upstream_keys";
-    }
-
-    @Override
+    /** Each target's key: usable, or paused and why; for logs ({@link UpstreamReadiness} shows it on /ready). */
     public String describe() {
         return targets.stream().map(target -> target.name() + ": " + target.health().describe())
                 .collect(Collectors.joining("; "));

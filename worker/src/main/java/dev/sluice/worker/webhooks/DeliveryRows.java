@@ -2,6 +2,7 @@ package dev.sluice.worker.webhooks;
 
 import dev.sluice.common.jobs.JobRecord;
 import dev.sluice.common.jobs.JobStatusColumn;
+import dev.sluice.common.tracing.TraceContext;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
@@ -84,7 +85,8 @@ class DeliveryRows {
                     .bind("limit", limit)
                     .map((row, context) -> new DueDelivery(row.getString("event_id"),
                             row.getObject("tenant_id", UUID.class), row.getString("subject"), row.getString("url"), row.getString("body"),
-                            row.getObject("occurred_at", OffsetDateTime.class).toInstant(), row.getInt("attempts")))
+                            row.getObject("occurred_at", OffsetDateTime.class).toInstant(), row.getInt("attempts"),
+                            new TraceContext(row.getString("trace_parent"), row.getString("trace_state"))))
                     .list();
             List<DueDelivery> picked = candidates.isEmpty() ? List.of() : pick.apply(candidates);
             if (!picked.isEmpty()) {

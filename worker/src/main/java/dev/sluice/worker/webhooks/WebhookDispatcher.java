@@ -139,7 +139,7 @@ class WebhookDispatcher implements SmartLifecycle {
     private void attempt(DueDelivery delivery) {
         try {
             JobLogContext.call(delivery.subject(), delivery.tenantId().toString(), () -> {
-                settle(delivery, sender.send(delivery, secrets.of(delivery.tenantId())));
+                settle(delivery, DeliverySpans.around(delivery, () -> sender.send(delivery, secrets.of(delivery.tenantId()))));
                 return null;
             });
         } catch (RuntimeException e) {

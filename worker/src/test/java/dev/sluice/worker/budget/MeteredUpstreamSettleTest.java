@@ -22,8 +22,9 @@ class MeteredUpstreamSettleTest {
     private static final BudgetKey KEY = new BudgetKey("primary", "gpt-4o-mini");
 
     private final RecordingBudget budget = new RecordingBudget();
-    private final MeteredUpstream upstream = new MeteredUpstream(null, null, budget, null, new SimpleMeterRegistry(),
-            Duration.ofMinutes(5));
+    private final MeteredUpstream upstream = new MeteredUpstream(null, null, budget, null,
+                new BudgetMetrics(new SimpleMeterRegistry(), anyBudget -> new RateLimitProperties.ModelLimits(0, 0)),
+                Duration.ofMinutes(5));
 
     @Test
     void openAiChargesAtAdmissionSoNothingIsGivenBack() {

@@ -286,7 +286,8 @@ class UpstreamBudgetIT {
     void aRateLimitAskingForADayCoolsTheModelDownForFiveMinutesAtMost() {
         BudgetKey key = freshKey();
         UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 1_000, 1_000_000));
-        MeteredUpstream upstream = new MeteredUpstream(null, null, budget, null, new SimpleMeterRegistry(),
+        MeteredUpstream upstream = new MeteredUpstream(null, null, budget, null,
+                new BudgetMetrics(new SimpleMeterRegistry(), anyBudget -> new RateLimitProperties.ModelLimits(0, 0)),
                 Duration.ofMinutes(5));
 
         upstream.settle(new MeteredUpstream.Call(null, key, null),

@@ -1,5 +1,5 @@
 select id, tenant_id, batch_id, batch_index, custom_id, request::text as request, metadata::text as metadata,
-       webhook_url, created_at, cache, deadline, status
+       webhook_url, created_at, cache, deadline, trace_parent, trace_state, status
 from jobs
 where batch_id = :batchId and batch_index >= :fromIndex
 order by batch_index
