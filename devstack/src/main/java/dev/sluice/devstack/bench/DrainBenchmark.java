@@ -8,7 +8,10 @@ import dev.sluice.devstack.simulator.UpstreamSimulator;
 import org.jdbi.v3.core.Jdbi;
 import dev.sluice.devstack.standalone.SluiceStack;
 import dev.sluice.devstack.standalone.StackSettings;
+import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,8 +114,8 @@ public final class DrainBenchmark {
                     + " paid calls cannot be seen from here (shown as n/a). Only the rpm and tpm cases run, without"
                     + " the naive baseline (it would hammer a real account).");
         }
-        System.out.printf("%n%-26s %9s %11s %13s %8s %13s %6s %5s %8s%n", "scenario", "limit", "req/min",
-                "tokens/min", "util.", "429s", "dupl.", "lost", "wall");
+        System.out.printf("%n%-26s %9s %11s %13s %8s %13s %6s %5s %6s %6s %8s%n", "scenario", "limit", "req/min",
+                "tokens/min", "util.", "429s", "dupl.", "lost", "not ok", "opens", "wall");
         for (String limitCase : List.of("rpm", "tpm")) {
             if (!options.scenarios().contains(limitCase)) {
                 continue;
@@ -147,8 +150,8 @@ public final class DrainBenchmark {
 
     /** One scenario's figures. {@code limit} is the binding limit; rates are per minute in steady state. */
     private record Result(String name, String limitCase, long limit, double requestsPerMinute, double tokensPerMinute,
-                          long calls, long rateLimited, long duplicates, long lost, Duration wall, boolean windowOk,
-                          Duration window) {
+                          long calls, long rateLimited, long duplicates, Ending ending, long circuitOpenings,
+                          Duration wall, boolean windowOk, Duration window) {
 
         double utilisation() {
             return ("rpm".equals(limitCase) ? requestsPerMinute : tokensPerMinute) / limit;
@@ -165,7 +168,8 @@ public final class DrainBenchmark {
         try (WorkerProcesses workers = WorkerProcesses.start(workerCount, env, logDirectory().resolve(model))) {
             awaitGroupMembers(workerCount);
             return measure(model + " (" + workerCount + " worker" + (workerCount > 1 ? "s)" : ")"), limitCase,
-                    limitOf(limitCase), jobs.size(), () -> submitAndAwait(jobs));
+                    limitOf(limitCase), jobs.size(), () -> submitAndTrack(jobs).ending(),
+                    () -> circuitOpenings(logDirectory().resolve(model)));
         }
     }
 
@@ -179,11 +183,35 @@ public final class DrainBenchmark {
         NaiveDrain naive = new NaiveDrain(simulator.baseUrl(), SluiceStack.SIMULATOR_KEY, options.naiveConcurrency(),
                 model);
         return measure("naive, " + options.naiveConcurrency() + " threads", limitCase, limitOf(limitCase),
-                bodies.size(), () -> naive.drain(bodies));
+                bodies.size(), () -> new Ending(naive.drain(bodies), 0), () -> 0L);
     }
 
     private interface Drain {
-        int run() throws Exception;
+        Ending run() throws Exception;
+    }
+
+    /** How a pass ended: jobs that never ended, and jobs that ended other than succeeded (failed, expired, cancelled). */
+    record Ending(int lost, int unsuccessful) {
+    }
+
+    /** Circuit openings the workers logged (UpstreamCircuits logs each transition to OPEN at ERROR). */
+    private static long circuitOpenings(Path workerLogs) throws IOException {
+        if (!Files.isDirectory(workerLogs)) {
+            return 0;
+        }
+        long openings = 0;
+        try (var logs = Files.list(workerLogs)) {
+            for (Path log : logs.filter(Files::isRegularFile).toList()) {
+                try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+                    openings += lines.filter(line -> line.contains(" circuit for ") && line.contains(" OPEN (")).count();
+                }
+            }
+        }
+        return openings;
+    }
+
+    private interface Count {
+        long get() throws Exception;
     }
 
     private long limitOf(String limitCase) {
@@ -217,7 +245,8 @@ public final class DrainBenchmark {
             try (WorkerProcesses workers = WorkerProcesses.start(1, env, logDirectory().resolve(model))) {
                 awaitGroupMembers(1);
                 Result result = measure(model + " (" + keys + " key" + (keys > 1 ? "s)" : ")"), "rpm",
-                        keys * options.requestsPerMinute(), jobs.size(), () -> submitAndAwait(jobs));
+                        keys * options.requestsPerMinute(), jobs.size(), () -> submitAndTrack(jobs).ending(),
+                        () -> circuitOpenings(logDirectory().resolve(model)));
                 report(result);
                 results.add(result);
             }
@@ -229,12 +258,13 @@ public final class DrainBenchmark {
                 results.get(0).requestsPerMinute(), results.get(1).requestsPerMinute(), ratio));
     }
 
-    private Result measure(String name, String limitCase, long limit, int jobCount, Drain drain) throws Exception {
+    private Result measure(String name, String limitCase, long limit, int jobCount, Drain drain, Count openings)
+            throws Exception {
         long started = System.nanoTime();
-        int lost;
+        Ending ending;
         List<UpstreamTimeline.Sample> samples;
         try (UpstreamTimeline timeline = new UpstreamTimeline(counters)) {
-            lost = drain.run();
+            ending = drain.run();
             timeline.close();
             samples = timeline.samples();
         }
@@ -281,7 +311,7 @@ public final class DrainBenchmark {
         }
         return new Result(name, limitCase, limit, requestsPerMinute, tokensPerMinute,
                 last.chatRequests() - first.chatRequests(), last.rateLimited() - first.rateLimited(),
-                last.duplicatePaidCalls() - first.duplicatePaidCalls(), lost, wall, windowOk,
+                last.duplicatePaidCalls() - first.duplicatePaidCalls(), ending, openings.get(), wall, windowOk,
                 windowOk ? Duration.ofNanos(to.atNanos() - from.atNanos()) : Duration.ZERO);
     }
 
@@ -297,18 +327,20 @@ public final class DrainBenchmark {
     private void report(Result result) {
         String calls = String.format("%,d (%.2f %%)", result.rateLimited(),
                 result.calls() == 0 ? 0 : 100.0 * result.rateLimited() / result.calls());
-        System.out.printf("%-26s %,9d %,11.0f %,13.0f %7.1f%% %13s %6s %5d %7.1fs%s%n",
+        System.out.printf("%-26s %,9d %,11.0f %,13.0f %7.1f%% %13s %6s %5d %6d %6d %7.1fs%s%n",
                 shortName(result.name()), result.limit(), result.requestsPerMinute(), result.tokensPerMinute(),
                 100 * result.utilisation(), calls, simulator == null ? "n/a" : Long.toString(result.duplicates()),
-                result.lost(),
+                result.ending().lost(), result.ending().unsuccessful(), result.circuitOpenings(),
                 result.wall().toMillis() / 1000.0, result.windowOk()
                         ? String.format("  (steady %.0f s)", result.window().toMillis() / 1000.0)
                         : "  (steady window too short: more jobs)");
         machineLines.add(String.format("BENCH drain scenario=%s case=%s limit=%d rpm=%.0f tpm=%.0f utilisation=%.3f "
-                        + "calls=%d rate_limited=%d duplicates=%d lost=%d wall_s=%.1f",
+                        + "calls=%d rate_limited=%d duplicates=%d lost=%d unsuccessful=%d circuit_openings=%d "
+                        + "wall_s=%.1f",
                 shortName(result.name()).replace(' ', '_'), result.limitCase(), result.limit(),
                 result.requestsPerMinute(), result.tokensPerMinute(), result.utilisation(), result.calls(),
-                result.rateLimited(), result.duplicates(), result.lost(), result.wall().toMillis() / 1000.0));
+                result.rateLimited(), result.duplicates(), result.ending().lost(), result.ending().unsuccessful(),
+                result.circuitOpenings(), result.wall().toMillis() / 1000.0));
     }
 
     /**
@@ -480,7 +512,8 @@ public final class DrainBenchmark {
         int maxTokens = rpm ? 16 : 100;
         String padding = rpm ? "" : " please summarise the flow of water through a sluice gate in detail".repeat(8);
         int perMinute = rpm ? (int) options.requestsPerMinute() : (int) (options.tokensPerMinute() / 220);
-        int count = 2 * perMinute + perMinute * Math.max(0, options.steadySeconds() - 20) / 60;
+        int count = options.jobs() > 0 ? options.jobs()
+                : 2 * perMinute + perMinute * Math.max(0, options.steadySeconds() - 20) / 60;
         for (int index = 0; index < count; index++) {
             jobs.add(job(model, "drain " + limitCase + " " + index + " " + runId + padding, maxTokens));
         }
@@ -501,9 +534,13 @@ public final class DrainBenchmark {
     }
 
     /** A pass of jobs: how many never ended, how long it took, and its rate from 10 % to 90 % done. */
-    record Drained(int jobs, int lost, Duration wall, double steadyPerSecond) {
+    record Drained(int jobs, int lost, int unsuccessful, Duration wall, double steadyPerSecond) {
         double perSecond() {
             return (jobs - lost) / (wall.toNanos() / 1e9);
+        }
+
+        Ending ending() {
+            return new Ending(lost, unsuccessful);
         }
     }
 
@@ -524,19 +561,23 @@ public final class DrainBenchmark {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.maxWaitSeconds());
         int unfinished = jobs.size();
+        int unsuccessful = 0;
         ProgressMarks marks = new ProgressMarks(jobs.size());
         while (unfinished > 0 && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(250);
             int terminal = 0;
+            unsuccessful = 0;
             for (String batchId : batchIds) {
                 JsonNode counts = http.getBatchCounts(batchId).body().path("counts");
-                terminal += counts.path("succeeded").asInt() + counts.path("failed").asInt()
-                        + counts.path("cancelled").asInt() + counts.path("expired").asInt();
+                int notSucceeded = counts.path("failed").asInt() + counts.path("cancelled").asInt()
+                        + counts.path("expired").asInt();
+                terminal += counts.path("succeeded").asInt() + notSucceeded;
+                unsuccessful += notSucceeded;
             }
             unfinished = jobs.size() - terminal;
             marks.saw(System.nanoTime(), terminal);
         }
-        return new Drained(jobs.size(), unfinished, Duration.ofNanos(System.nanoTime() - started), marks.steadyPerSecond());
+        return new Drained(jobs.size(), unfinished, unsuccessful, Duration.ofNanos(System.nanoTime() - started), marks.steadyPerSecond());
     }
 
     /** The first poll at or past 10 % done and the first at or past 90 %: the steady part of a pass. */

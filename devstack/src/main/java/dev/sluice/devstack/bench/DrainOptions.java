@@ -15,7 +15,7 @@ import java.util.Set;
 record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMillis, List<Integer> workerCounts,
                     int steadySeconds, int naiveConcurrency, int bulkConcurrency, int capacityJobs,
                     int capacityWarmUpJobs, int capacityLatencyMillis, int capacityConcurrency, int cacheJobs,
-                    int maxWaitSeconds, List<String> scenarios, External external, LimitModel limitModel) {
+                    int maxWaitSeconds, int jobs, List<String> scenarios, External external, LimitModel limitModel) {
 
     /** An upstream the bench does not start: where it is, where its key is, which model to drain. */
     record External(String url, String keyFile, String model) {
@@ -42,6 +42,8 @@ record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMil
               --capacity-latency-ms=1000 --capacity-concurrency=1024
               --cache-jobs=2000                                   cache scenario size (0 skips it)
               --max-wait-seconds=600                              give up on a pass after this long
+              --jobs=0                                            jobs per rpm/tpm pass (0: two minutes' worth plus
+                                                                  the steady state; 10000 for a deep backlog)
               --upstream-url=URL --upstream-key-file=F --model=M  drain an OpenAI-compatible server instead of the
                                                                   simulator (rpm and tpm are then its account's limits)
               How the simulator enforces and reports its limits in the rpm, tpm and keys cases (default: as Sluice
@@ -53,7 +55,7 @@ record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMil
     private static Set<String> names() {
         Set<String> names = new java.util.HashSet<>(Set.of("rpm", "tpm", "latency-ms", "workers", "steady-seconds",
                 "naive-concurrency", "bulk-concurrency", "capacity-jobs", "capacity-warmup-jobs",
-                "capacity-latency-ms", "capacity-concurrency", "cache-jobs", "max-wait-seconds", "scenarios",
+                "capacity-latency-ms", "capacity-concurrency", "cache-jobs", "max-wait-seconds", "jobs", "scenarios",
                 "upstream-url", "upstream-key-file", "model"));
         names.addAll(LimitModel.NAMES);
         return Set.copyOf(names);
@@ -69,7 +71,7 @@ record DrainOptions(long requestsPerMinute, long tokensPerMinute, int latencyMil
                 given.count("bulk-concurrency", 256), given.count("capacity-jobs", 20_000),
                 given.count("capacity-warmup-jobs", 5_000), given.count("capacity-latency-ms", 1_000),
                 given.count("capacity-concurrency", 1_024), given.count("cache-jobs", 2_000),
-                given.count("max-wait-seconds", 600),
+                given.count("max-wait-seconds", 600), given.count("jobs", 0),
                 given.list("scenarios", List.of("rpm", "tpm", "keys", "capacity", "fairness", "cache")),
                 new External(given.text("upstream-url").orElse(null), given.text("upstream-key-file").orElse(null),
                         given.text("model", "gpt-4o-mini")), LimitModel.parse(given));

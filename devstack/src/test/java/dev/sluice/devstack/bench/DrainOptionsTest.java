@@ -21,6 +21,12 @@ class DrainOptionsTest {
         assertThat(options.externalUpstream()).isFalse();
         assertThat(options.workerCounts()).containsExactly(1, 3);
         assertThat(options.scenarios()).contains("rpm", "tpm", "keys", "capacity", "fairness", "cache");
+        assertThat(options.jobs()).isZero();
+    }
+
+    @Test
+    void aDeepBacklogSetsTheJobsPerPass() {
+        assertThat(DrainOptions.parse(new String[]{"--jobs=10000"}).jobs()).isEqualTo(10_000);
     }
 
     @Test
