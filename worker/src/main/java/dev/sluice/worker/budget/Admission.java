@@ -9,8 +9,12 @@ sealed interface Admission {
     record Granted() implements Admission {
     }
 
-    /** Not yet: ask again after this long (the budget refills, or a cool-down ends). */
+    /** Not yet (the budget's own answer; a lane never completes with it): ask again after this long (the budget refills, or a cool-down ends). */
     record Wait(Duration delay) implements Admission {
+    }
+
+    /** Never: the job's deadline passed while it waited; it must not be sent. */
+    record Expired() implements Admission {
     }
 
     /** Never: the job alone needs more tokens than the whole per-minute limit. */

@@ -19,7 +19,8 @@ class BudgetConfiguration {
     /** A target's own limits where it has them, else the sluice.ratelimit ones for the model. */
     @Bean
     UpstreamBudget upstreamBudget(RedissonClient redisson, RateLimitProperties limits, UpstreamTargets targets) {
-        return new UpstreamBudget(redisson, configuredLimits(limits, targets), limits.burst());
+        return new UpstreamBudget(redisson, configuredLimits(limits, targets), limits.burst(),
+                limits.learnChargeRatio());
     }
 
     @Bean

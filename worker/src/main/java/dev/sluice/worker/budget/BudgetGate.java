@@ -3,6 +3,7 @@ package dev.sluice.worker.budget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -26,16 +28,33 @@ import org.slf4j.LoggerFactory;
  * Interactive jobs (no batch) go first; batch jobs take turns by tenant, so one tenant's 20,000-job batch does not
  * queue another tenant's batch behind it. Batch jobs also leave a reserve in the shared budget that only interactive
  * jobs may use. Waiting jobs are held by the worker's bounded in-flight limit, never in an unbounded queue. When
- * Redis fails, the lane waits and asks again: the budget fails closed and never sends unmetered.
+ * Redis fails, the lane waits and asks again: the budget fails closed and never sends unmetered. A job whose deadline
+ * passes while it waits leaves the lane {@link Admission.Expired expired} then (a sleeping lane wakes for the earliest
+ * deadline; a lane that is asking Redis looks at deadlines before each ask), not once it would have been let through.
+ * Until this process has seen one answer for a budget ({@link #answered}), its lane lets one job go at a time (the
+ * next after the answer, or after 2 s without one): a configured limit may be far above what the upstream allows, and
+ * the first answer's headers say so before the budget paces a whole burst at the configured rate.
  */
 public class BudgetGate {
 
     private static final Logger log = LoggerFactory.getLogger(BudgetGate.class);
     /** How many waiting jobs one Redis call may admit at most. */
     private static final int LINE_LENGTH = 64;
+    /** Before this process has seen an answer for a budget, one job goes at a time: this long at most. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** How often a probing lane looks whether the answer came. */
+    private static final Duration PROBE_POLL = Duration.ofMillis(50);
 
-    /** One job waiting in a lane. */
-    public record Ticket(BudgetKey key, String tenant, boolean bulk, long tokens) {
+    /** One job waiting in a lane. {@code deadline}: after it the job is not to be sent (null: none). */
+    public record Ticket(BudgetKey key, String tenant, boolean bulk, long tokens, Instant deadline) {
+
+        public Ticket(BudgetKey key, String tenant, boolean bulk, long tokens) {
+            this(key, tenant, bulk, tokens, null);
+        }
+
+        boolean isPastDeadline(Instant now) {
+            return deadline != null && !now.isBefore(deadline);
+        }
     }
 
     private final UpstreamBudget budget;
@@ -43,6 +62,7 @@ public class BudgetGate {
     private final ScheduledExecutorService timer;
     private final Executor admissions;
     private final Map<BudgetKey, Lane> lanes = new ConcurrentHashMap<>();
+    private final Set<BudgetKey> answered = ConcurrentHashMap.newKeySet();
     private final Counter redisFailures;
     private final Counter waits;
     private final BudgetMetrics metrics;
@@ -75,6 +95,11 @@ public class BudgetGate {
         return admitted;
     }
 
+    /** An answer (any status) came back for this budget: its lane stops probing and admits whole lines. */
+    public void answered(BudgetKey key) {
+        answered.add(key);
+    }
+
     /** Jobs of this process waiting in one budget's lane. */
     public int waiting(BudgetKey key) {
         Lane lane = lanes.get(key);
@@ -105,6 +130,11 @@ public class BudgetGate {
         private boolean asking;
         private ScheduledFuture<?> sleeping;
         private long consecutiveFailures;
+        /** While probing: a job went and no other goes before {@code probeHeldUntil} (nanoTime), unless answered. */
+        private boolean probeOut;
+        private long probeHeldUntil;
+        /** No waiter's deadline is earlier than this (it may be stale-early after removals: then a sweep finds none). */
+        private Instant earliestDeadline = Instant.MAX;
 
         Lane(BudgetKey key) {
             this.key = key;
@@ -117,6 +147,10 @@ public class BudgetGate {
         void add(Waiter waiter) {
             boolean askNow;
             synchronized (this) {
+                Instant deadline = waiter.ticket().deadline();
+                if (deadline != null && deadline.isBefore(earliestDeadline)) {
+                    earliestDeadline = deadline;
+                }
                 if (waiter.ticket().bulk()) {
                     bulkByTenant.computeIfAbsent(waiter.ticket().tenant(), tenant -> new ArrayDeque<>()).add(waiter);
                 } else {
@@ -172,8 +206,52 @@ public class BudgetGate {
             }
         }
 
+        /** Takes every waiter whose deadline has passed out of the lane and tells it, so its job ends expired now. */
+        private void expireOverdue() {
+            Instant now = Instant.now();
+            List<Waiter> overdue = new ArrayList<>();
+            synchronized (this) {
+                if (now.isBefore(earliestDeadline)) {
+                    return;
+                }
+                earliestDeadline = Instant.MAX;
+                takeOverdue(interactive, now, overdue);
+                Iterator<Deque<Waiter>> tenants = bulkByTenant.values().iterator();
+                while (tenants.hasNext()) {
+                    Deque<Waiter> queue = tenants.next();
+                    takeOverdue(queue, now, overdue);
+                    if (queue.isEmpty()) {
+                        tenants.remove();
+                    }
+                }
+            }
+            for (Waiter waiter : overdue) {
+                admissions.execute(() -> waiter.admitted().complete(new Admission.Expired()));
+            }
+        }
+
+        /** Moves the overdue waiters of one queue to {@code overdue}; keeps the earliest deadline of those left. */
+        private void takeOverdue(Deque<Waiter> queue, Instant now, List<Waiter> overdue) {
+            Iterator<Waiter> waiters = queue.iterator();
+            while (waiters.hasNext()) {
+                Waiter waiter = waiters.next();
+                if (waiter.ticket().isPastDeadline(now)) {
+                    waiters.remove();
+                    overdue.add(waiter);
+                } else if (waiter.ticket().deadline() != null && waiter.ticket().deadline().isBefore(earliestDeadline)) {
+                    earliestDeadline = waiter.ticket().deadline();
+                }
+            }
+        }
+
         private void askForHead() {
-            List<Waiter> line = line(LINE_LENGTH);
+            expireOverdue();
+            boolean probing = !answered.contains(key);
+            if (probing && probeOut && System.nanoTime() - probeHeldUntil < 0) {
+                sleep(PROBE_POLL);
+                return;
+            }
+            List<Waiter> line = line(probing ? 1 : LINE_LENGTH);
             if (line.isEmpty()) {
                 synchronized (this) {
                     if (size() == 0) {
@@ -200,6 +278,10 @@ public class BudgetGate {
                     return;
                 }
                 consecutiveFailures = 0;
+                if (probing && admission.admitted() > 0) {
+                    probeOut = true;
+                    probeHeldUntil = System.nanoTime() + PROBE_TIMEOUT.toNanos();
+                }
                 for (int index = 0; index < admission.admitted(); index++) {
                     release(line.get(index), new Admission.Granted());
                 }
@@ -227,8 +309,13 @@ public class BudgetGate {
             admissions.execute(() -> waiter.admitted().complete(admission));
         }
 
+        /** Sleeps {@code delay}, or until the earliest deadline of a waiter if that comes first. */
         private synchronized void sleep(Duration delay) {
-            sleeping = timer.schedule(this::wake, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+            long millis = delay.toMillis();
+            if (!earliestDeadline.equals(Instant.MAX)) {
+                millis = Math.min(millis, Duration.between(Instant.now(), earliestDeadline).toMillis() + 1);
+            }
+            sleeping = timer.schedule(this::wake, Math.max(1, millis), TimeUnit.MILLISECONDS);
             asking = false;
         }
 

@@ -16,8 +16,10 @@ import java.util.function.Function;
  * The shared budget as this worker sees it, per upstream and model: {@code sluice.budget.wait} (how long a job waited
  * for its grant, a histogram), {@code sluice.budget.granted{limit=requests|tokens}} (what this worker was granted) and
  * {@code sluice.budget.limit{limit}} (the per-minute limit in force: the lower of the configured one and the one the
- * upstream's headers last said, as the budget's scripts take it; NaN while neither is known). Utilisation is granted
- * per minute, summed over workers, divided by the limit.
+ * upstream's headers last said, as the budget's scripts take it; NaN while neither is known) and
+ * {@code sluice.budget.charge.ratio} (what the upstream was learned to charge per token Sluice estimates, as the last
+ * answer's headers left it in the shared budget; 1 until learned). Utilisation is granted per minute, summed over
+ * workers, divided by the limit.
  */
 public final class BudgetMetrics {
 
@@ -31,6 +33,7 @@ public final class BudgetMetrics {
     private static final class Learned {
         final AtomicLong requests = new AtomicLong();
         final AtomicLong tokens = new AtomicLong();
+        final AtomicLong ratioMillionths = new AtomicLong(1_000_000);
     }
 
     /** {@code configured}: a budget's configured limits, as {@link UpstreamBudget} is given them (0: learn them). */
@@ -58,6 +61,10 @@ public final class BudgetMetrics {
         headers.limitTokens().ifPresent(limits.tokens::set);
     }
 
+    void chargeRatio(BudgetKey key, double ratio) {
+        learnedOf(key).ratioMillionths.set(Math.round(ratio * 1e6));
+    }
+
     private Counter granted(BudgetKey key, String limit) {
         return Counter.builder("sluice.budget.granted").tag("upstream", key.upstream()).tag("model", key.model())
                 .tag("limit", limit).description("requests and tokens the shared budget granted this worker")
@@ -72,6 +79,10 @@ public final class BudgetMetrics {
         Learned limits = new Learned();
         gauge(key, "requests", () -> inForce(configured.apply(key).requestsPerMinute(), limits.requests.get()));
         gauge(key, "tokens", () -> inForce(configured.apply(key).tokensPerMinute(), limits.tokens.get()));
+        Gauge.builder("sluice.budget.charge.ratio", limits.ratioMillionths, millionths -> millionths.get() / 1e6)
+                .tag("upstream", key.upstream()).tag("model", key.model())
+                .description("upstream tokens charged per token Sluice estimates, as learned from the headers (1: not "
+                        + "learned)").strongReference(true).register(meters);
         return limits;
     }
 

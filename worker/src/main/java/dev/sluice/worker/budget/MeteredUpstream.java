@@ -57,6 +57,10 @@ public class MeteredUpstream {
         record Abandoned(Call call) implements Result {
         }
 
+        /** Its deadline passed while it waited for budget: it was not sent and is not to be. */
+        record Expired(Call call) implements Result {
+        }
+
         /** The budget admitted the call, but by then it was no longer to be sent (its circuit had opened). */
         record Withheld(Call call) implements Result {
         }
@@ -101,10 +105,13 @@ public class MeteredUpstream {
         Call call = new Call(target, new BudgetKey(target.name(), job.model()),
                 estimator.estimate(job.request(), target.reservation()));
         BudgetGate.Ticket ticket = new BudgetGate.Ticket(call.key(), job.tenantId().toString(), job.batchId() != null,
-                call.estimate().total());
+                call.estimate().total(), job.deadline());
         return JobSpans.around(job, "budget wait", () -> gate.admit(ticket)).thenCompose(admission -> {
             if (admission instanceof Admission.TooLarge tooLarge) {
                 return CompletableFuture.completedFuture(new Result.TooLarge(call, tooLarge.tokensPerMinute()));
+            }
+            if (admission instanceof Admission.Expired) {
+                return CompletableFuture.completedFuture(new Result.Expired(call));
             }
             if (!stillOwned.getAsBoolean()) {
                 // the budget taken stays spent (a call's worth at most): cheaper than paying the upstream twice
@@ -188,11 +195,13 @@ public class MeteredUpstream {
 
     private void learnFrom(Call call, UpstreamReply reply) {
         if (reply instanceof UpstreamReply.Answered answered) {
+            gate.answered(call.key());
             RateLimitHeaders headers = RateLimitHeaders.of(answered.headers());
             metrics.learned(call.key(), headers);
             // without headers, at most every 10 s per budget: a budget with no limit known learns there is none
             if (!headers.isEmpty() || tellHeaderless(call.key())) {
-                quietly(budget.observe(call.key(), headers), "learn limits");
+                quietly(budget.observe(call.key(), headers)
+                        .thenAccept(ratio -> metrics.chargeRatio(call.key(), ratio)), "learn limits");
             }
         }
     }

@@ -30,7 +30,8 @@ record RateLimitProperties(@PositiveOrZero long requestsPerMinute,
                                   @NotNull Duration redisRetryDelay,
                                   @NotNull Duration longestWait,
                                   @NotNull Duration longestCoolDown,
-                                  @NotNull Duration burst) {
+                                  @NotNull Duration burst,
+                                  boolean learnChargeRatio) {
 
     static final Duration LONGEST_BURST = Duration.ofMinutes(1);
 

@@ -32,9 +32,10 @@ class UpstreamBudget {
     private final RScript scripts;
     private final Function<BudgetKey, RateLimitProperties.ModelLimits> limits;
     private final String burstMillis;
+    private final String learnChargeRatio;
 
     public UpstreamBudget(RedissonClient redisson, RateLimitProperties properties) {
-        this(redisson, key -> properties.limitsOf(key.model()), properties.burst());
+        this(redisson, key -> properties.limitsOf(key.model()), properties.burst(), properties.learnChargeRatio());
     }
 
     /**
@@ -43,9 +44,16 @@ class UpstreamBudget {
      */
     public UpstreamBudget(RedissonClient redisson, Function<BudgetKey, RateLimitProperties.ModelLimits> limits,
                           Duration burst) {
+        this(redisson, limits, burst, true);
+    }
+
+    /** {@code learnChargeRatio}: false keeps the charge ratio at 1 (UPSTREAM_LEARN_CHARGE_RATIO). */
+    public UpstreamBudget(RedissonClient redisson, Function<BudgetKey, RateLimitProperties.ModelLimits> limits,
+                          Duration burst, boolean learnChargeRatio) {
         this.scripts = redisson.getScript(StringCodec.INSTANCE);
         this.limits = limits;
         this.burstMillis = Long.toString(burst.toMillis());
+        this.learnChargeRatio = learnChargeRatio ? "1" : "0";
     }
 
     /** One request for tokens, leaving {@code reserve} (a share of each limit) in the buckets afterwards. */
@@ -84,9 +92,11 @@ class UpstreamBudget {
                         number(answer.get(2))));
     }
 
-    public CompletableFuture<Void> observe(BudgetKey key, RateLimitHeaders headers) {
+    /** Learns from one answer's headers; completes with the charge ratio in force afterwards. */
+    public CompletableFuture<Double> observe(BudgetKey key, RateLimitHeaders headers) {
         return run(OBSERVE, key, text(headers.limitRequests()), text(headers.limitTokens()),
-                text(headers.remainingRequests()), text(headers.remainingTokens())).thenApply(ignored -> null);
+                text(headers.remainingRequests()), text(headers.remainingTokens()), learnChargeRatio)
+                .thenApply(millionths -> millionths / 1e6);
     }
 
     /** {@code limitType} is the 429's error type: "requests", "tokens", or anything else for neither bucket. */

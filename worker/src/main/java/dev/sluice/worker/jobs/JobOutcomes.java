@@ -158,8 +158,18 @@ final class JobOutcomes {
     CompletableFuture<Disposition> expiredWhileRateLimited(JobAttempt attempt, Outcome.RateLimited limited) {
         log.warn("rate limited by the upstream after its deadline {}; not sending it again: {}",
                 attempt.job().deadline(), limited.upstreamError());
-        return store(attempt, "expired: its deadline passed while it was rate limited",
-                handle -> transitions.markExpired(handle, attempt.id(), attempt.number()))
+        return expire(attempt, "expired: its deadline passed while it was rate limited");
+    }
+
+    /** Its deadline passed while it waited in a budget lane: it ends expired at once, never sent. */
+    CompletableFuture<Disposition> expiredWhileWaiting(JobAttempt attempt) {
+        log.warn("job expired: its deadline {} passed while it waited for the upstream's budget; not sent",
+                attempt.job().deadline());
+        return expire(attempt, "expired: its deadline passed while it waited for budget");
+    }
+
+    private CompletableFuture<Disposition> expire(JobAttempt attempt, String what) {
+        return store(attempt, what, handle -> transitions.markExpired(handle, attempt.id(), attempt.number()))
                 .thenApply(stored -> {
                     if (stored) {
                         metrics.expired(attempt.job());

@@ -233,6 +233,9 @@ public class JobProcessor {
             if (outcome instanceof Outcome.RateLimited limited) {
                 return applyRateLimit(attempt, limited);
             }
+            if (outcome instanceof Outcome.Expired) {
+                return decided(outcomes.expiredWhileWaiting(attempt));
+            }
             return againIfRequeued(outcomes.requeueForPausedKey(attempt, (Outcome.PauseKey) outcome));
         });
     }

@@ -104,6 +104,9 @@ final class UpstreamCaller {
             // failed while the circuit is open
             return Optional.of(classifier.withheld(outgoing.model()));
         }
+        if (result instanceof MeteredUpstream.Result.Expired) {
+            return Optional.of(new Outcome.Expired());
+        }
         if (result instanceof MeteredUpstream.Result.NotServed notServed) {
             return Optional.of(classifier.notServed(notServed.model()));
         }

@@ -23,6 +23,10 @@ public sealed interface Outcome {
     record RateLimited(Duration delay, JsonNode upstreamError) implements Outcome {
     }
 
+    /** Not sent: the job's deadline passed while it waited for the upstream's budget. End it expired, now. */
+    record Expired() implements Outcome {
+    }
+
     /** 401, 429 insufficient_quota, a 403 about the key, account or billing: the key is unusable; keep the job queued and alert. */
     record PauseKey(int status, String code, String message, JsonNode upstreamError) implements Outcome {
     }

@@ -1,5 +1,7 @@
 -- Learns from one answer's x-ratelimit-* headers: ARGV[4..7] = limit-requests, limit-tokens, remaining-requests,
--- remaining-tokens, each '' when absent (all four absent: an answer without headers, with no limit in sight). A learned
+-- remaining-tokens, each '' when absent (all four absent: an answer without headers, with no limit in sight);
+-- ARGV[8] = '0' when the charge ratio is not to be learned (UPSTREAM_LEARN_CHARGE_RATIO=false: it stays 1).
+-- Returns the charge ratio in force, in millionths. A learned
 -- limit replaces the earlier one, and the buckets' capacities follow it at once.
 -- What is left is read as a share of the upstream's limit and applied to our bucket of a burst: the headers tell
 -- remaining per minute whatever window the upstream enforces (OpenAI's documented form; 600 of 1,200 left is half
@@ -39,6 +41,9 @@ if s.tpm > 0 then s.tok = math.min(s.tok, s.cap_tok) end
 -- about 2 s and 10 s and "falls" or "grows" is the fast one against the slow one. Bounded to 0.5 .. 2. Shared by every
 -- worker through this hash; the share clamp above keeps the bucket within what the upstream has left meanwhile.
 local raw_tok = tonumber(ARGV[7])
+if ARGV[8] == '0' then
+  s.ratio, s.ratio_at, s.f_fast, s.f_slow, raw_tok = 1, nil, nil, nil, nil
+end
 local tok_of = tonumber(ARGV[5]) or s.learned_tpm
 if not tok_of or tok_of <= 0 then tok_of = s.tpm end
 if raw_tok and tok_of > 0 then
@@ -63,4 +68,4 @@ end
 if remaining_req then s.hdr_req, s.hdr_req_at = remaining_req, now end
 if remaining_tok then s.hdr_tok, s.hdr_tok_at, s.hdr_tok_taken = remaining_tok, now, 0 end
 save(KEYS[1], s, now)
-return 0
+return math.floor(s.ratio * 1000000 + 0.5)

@@ -36,4 +36,16 @@ class BudgetMetricsTest {
         assertThat(meters.get("sluice.budget.granted").tag("limit", "requests").counter().count()).isEqualTo(1);
         assertThat(meters.get("sluice.budget.granted").tag("limit", "tokens").counter().count()).isEqualTo(120);
     }
+
+    @Test
+    void theChargeRatioIsOneUntilAnAnswerLeavesAnother() {
+        BudgetMetrics metrics = new BudgetMetrics(meters, key -> new RateLimitProperties.ModelLimits(0, 0));
+        metrics.granted(KEY, 120);
+        assertThat(meters.get("sluice.budget.charge.ratio").tag("model", "gpt-4o-mini").gauge().value()).isEqualTo(1.0);
+
+        metrics.chargeRatio(KEY, 0.962);
+
+        assertThat(meters.get("sluice.budget.charge.ratio").tag("model", "gpt-4o-mini").gauge().value())
+                .isEqualTo(0.962);
+    }
 }

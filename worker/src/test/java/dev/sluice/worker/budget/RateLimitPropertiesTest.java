@@ -18,6 +18,6 @@ class RateLimitPropertiesTest {
 
     private static RateLimitProperties withBurst(Duration burst) {
         return new RateLimitProperties(0, 0, null, 256, 0.05, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofMinutes(5), burst);
+                Duration.ofMinutes(5), burst, true);
     }
 }

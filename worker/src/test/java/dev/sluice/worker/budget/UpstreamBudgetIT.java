@@ -172,8 +172,27 @@ class UpstreamBudgetIT {
             budget.observe(key, headers(10_000, 60_000, 10_000, 60_000)).join();
         }
 
-        // 1 % a second: about 0.97
-        assertThat(budget.chargeRatio(key).join()).isBetween(0.95, 0.99);
+        // 1 % a second: about 0.97, and each observe answers with the ratio it left
+        double ratio = budget.chargeRatio(key).join();
+        assertThat(ratio).isBetween(0.95, 0.99);
+        assertThat(budget.observe(key, headers(10_000, 60_000, 10_000, 60_000)).join()).isCloseTo(ratio,
+                org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
+    void withLearningTurnedOffTheRatioStaysOneWhateverTheHeadersSay() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(),
+                ignored -> new RateLimitProperties.ModelLimits(0, 60_000), Duration.ofSeconds(1), false);
+
+        // what shrinks the ratio when it is learned (the test above)
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < until) {
+            grantsInARow(budget, key, 200);
+            assertThat(budget.observe(key, headers(10_000, 60_000, 10_000, 60_000)).join()).isEqualTo(1.0);
+        }
+
+        assertThat(budget.chargeRatio(key).join()).isEqualTo(1.0);
     }
 
     @Test
@@ -423,7 +442,7 @@ class UpstreamBudgetIT {
 
     private static RateLimitProperties limits(BudgetKey key, long rpm, long tpm, Duration burst) {
         return new RateLimitProperties(0, 0, Map.of(key.model(), new RateLimitProperties.ModelLimits(rpm, tpm)),
-                4096, 0.05, Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofMinutes(5), burst);
+                4096, 0.05, Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofMinutes(5), burst, true);
     }
 
     private static RateLimitHeaders headers(long limitRequests, long limitTokens, long remainingRequests,
