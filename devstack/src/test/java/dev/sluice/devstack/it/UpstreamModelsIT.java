@@ -9,6 +9,7 @@ import dev.sluice.devstack.simulator.TokenCounting;
 import dev.sluice.devstack.simulator.UpstreamSimulator;
 import dev.sluice.devstack.standalone.SluiceStack;
 import dev.sluice.worker.upstream.UpstreamCircuits;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -188,6 +189,33 @@ class UpstreamModelsIT {
         assertThat(after.succeeded() - afterPaced.succeeded()).isEqualTo(200);
         assertThat(unpaced429s).as("429s among %d calls without any limit known", unpacedCalls)
                 .isLessThanOrEqualTo(300);
+    }
+
+    @Test
+    void aLimitLoweredAtRunTimeIsFollowedFromTheHeadersWithoutAStormOf429s() {
+        String model = "drain-lowered-" + RUN;
+        // 1,200 requests a minute enforced as 20 a second, then halved while the drain is under way
+        simulator.behaviour().setRateLimits(1_200, 0).setEnforcementWindow(Duration.ofSeconds(1)).restartBuckets();
+        String batch = submitBatch(model, 500, 16, "lowered");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                client.get("/v1/batches/" + batch + "?limit=1", key).json().get("counts").path("succeeded").asInt()
+                        >= 150);
+        SimulatorStats atChange = simulator.stats();
+
+        simulator.behaviour().setRateLimits(600, 0);
+        awaitSucceeded(batch, 500, Duration.ofSeconds(150));
+
+        SimulatorStats after = simulator.stats();
+        long calls = after.chatRequests() - atChange.chatRequests();
+        // at most what was already admitted at the old rate when the limit fell (about one latency's worth); paced at
+        // the old limit, about half of the calls after the change would be refused
+        assertThat(after.rateLimited() - atChange.rateLimited()).as("429s among %d calls after the change", calls)
+                .isLessThanOrEqualTo(10);
+        assertThat(after.duplicatePaidCalls() - atChange.duplicatePaidCalls()).isZero();
+        // the limit in force is the one the headers said after the change
+        MeterRegistry meters = TestStack.get().workerContext().orElseThrow().getBean(MeterRegistry.class);
+        assertThat(meters.get("sluice.budget.limit").tag("model", model).tag("limit", "requests").gauge().value())
+                .isEqualTo(600);
     }
 
     @Test
