@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 
 /**
  * The shared budget against the real Redis on localhost: two clients stand for two worker processes.
@@ -211,6 +212,55 @@ class UpstreamBudgetIT {
 
         // 2 % a second once the fast share is 2 % below the slow one: above 1, at most about 1.06
         assertThat(budget.chargeRatio(key).join()).isGreaterThan(1.0).isLessThanOrEqualTo(1.07);
+    }
+
+    @Test
+    void aShareSinkingOverAMinuteWhileTheBudgetBindsMakesReservationsGrowSlowly() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
+        // a whole-minute bucket Sluice has been overspending: over the last minute its share left averaged 80 %, over
+        // the last 10 s 77 %, and it reads 77 % now; too slow a fall for the 2 s share against the 10 s one
+        smoothedShares(key, 0.77, 0.77, 0.80);
+
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < until) {
+            grantsInARow(budget, key, 200);
+            budget.observe(key, headers(10_000, 60_000, 10_000, Math.round(60_000 * 0.77))).join();
+        }
+
+        // 0.2 % a second: just above 1 after 2 s, far below what the short rule's 2 % a second would give
+        assertThat(budget.chargeRatio(key).join()).isGreaterThan(1.001).isLessThan(1.01);
+    }
+
+    @Test
+    void aShareRisingOverAMinuteWhileTheBudgetBindsMakesReservationsShrinkSlowly() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
+        // a whole-minute bucket that started 20 % full and fills because Sluice reserves more than it charges
+        smoothedShares(key, 0.23, 0.23, 0.20);
+
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < until) {
+            grantsInARow(budget, key, 200);
+            budget.observe(key, headers(10_000, 60_000, 10_000, Math.round(60_000 * 0.23))).join();
+        }
+
+        assertThat(budget.chargeRatio(key).join()).isLessThan(0.999).isGreaterThan(0.99);
+    }
+
+    @Test
+    void aShareThatHoldsStillOverTheMinuteLeavesTheRatioAlone() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
+        smoothedShares(key, 0.5, 0.5, 0.5);
+
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < until) {
+            grantsInARow(budget, key, 200);
+            budget.observe(key, headers(10_000, 60_000, 10_000, 30_000)).join();
+        }
+
+        assertThat(budget.chargeRatio(key).join()).isEqualTo(1.0);
     }
 
     @Test
@@ -417,6 +467,14 @@ class UpstreamBudgetIT {
         } finally {
             unreachable.shutdown();
         }
+    }
+
+    /** Sets the budget's smoothed shares left as if observed until now (the ratio still 1): the history of a run. */
+    private static void smoothedShares(BudgetKey key, double fast, double slow, double overAMinute) {
+        String nowMicros = Long.toString(System.currentTimeMillis() * 1_000);
+        redis.firstWorker().<String, String>getMap(key.redisKey(), StringCodec.INSTANCE).putAll(Map.of(
+                "ratio", "1", "ratio_at", nowMicros, "starved_at", nowMicros, "f_fast", Double.toString(fast),
+                "f_slow", Double.toString(slow), "f_long", Double.toString(overAMinute)));
     }
 
     private static int grantsInARow(UpstreamBudget budget, BudgetKey key, long tokens) {
