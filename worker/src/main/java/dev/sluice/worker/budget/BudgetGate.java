@@ -1,14 +1,11 @@
 package dev.sluice.worker.budget;
 
+import dev.sluice.worker.budget.WaitingLine.Waiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * Where this process's jobs wait for the shared budget. Per upstream and model there is one lane, and only the lane
  * asks Redis: one call admits the longest run of waiting jobs (up to 64) that fits, so a thousand waiting jobs cost a
  * few Redis calls per admission round, not a thousand.
- * Interactive jobs (no batch) go first; batch jobs take turns by tenant, so one tenant's 20,000-job batch does not
- * queue another tenant's batch behind it. Batch jobs also leave a reserve in the shared budget that only interactive
- * jobs may use. Waiting jobs are held by the worker's bounded in-flight limit, never in an unbounded queue. When
+ * Interactive jobs (no batch) go first; batch jobs take turns by tenant ({@link WaitingLine}), so one tenant's
+ * 20,000-job batch does not queue another tenant's batch behind it. Batch jobs also leave a reserve in the shared
+ * budget that only interactive jobs may use. Waiting jobs are held by the worker's bounded in-flight limit, never in an unbounded queue. When
  * Redis fails, the lane waits and asks again: the budget fails closed and never sends unmetered. A job whose deadline
  * passes while it waits leaves the lane {@link Admission.Expired expired} then (a sleeping lane wakes for the earliest
  * deadline; a lane that is asking Redis looks at deadlines before each ask), not once it would have been let through.
@@ -47,14 +44,6 @@ public class BudgetGate {
 
     /** One job waiting in a lane. {@code deadline}: after it the job is not to be sent (null: none). */
     public record Ticket(BudgetKey key, String tenant, boolean bulk, long tokens, Instant deadline) {
-
-        public Ticket(BudgetKey key, String tenant, boolean bulk, long tokens) {
-            this(key, tenant, bulk, tokens, null);
-        }
-
-        boolean isPastDeadline(Instant now) {
-            return deadline != null && !now.isBefore(deadline);
-        }
     }
 
     private final UpstreamBudget budget;
@@ -116,46 +105,29 @@ public class BudgetGate {
         return lanes.values().stream().mapToInt(Lane::size).sum();
     }
 
-    /** {@code since}: when the job joined the lane (nanoTime), for the wait it is granted after. */
-    private record Waiter(Ticket ticket, CompletableFuture<Admission> admitted, long since) {
-        Waiter(Ticket ticket, CompletableFuture<Admission> admitted) {
-            this(ticket, admitted, System.nanoTime());
-        }
-    }
-
+    /** One budget's waiting jobs, and the one loop that asks Redis for them: asking, sleeping or idle. */
     private final class Lane {
         private final BudgetKey key;
-        private final Deque<Waiter> interactive = new ArrayDeque<>();
-        private final LinkedHashMap<String, Deque<Waiter>> bulkByTenant = new LinkedHashMap<>();
+        private final WaitingLine waiting = new WaitingLine();
         private boolean asking;
         private ScheduledFuture<?> sleeping;
         private long consecutiveFailures;
         /** While probing: a job went and no other goes before {@code probeHeldUntil} (nanoTime), unless answered. */
         private boolean probeOut;
         private long probeHeldUntil;
-        /** No waiter's deadline is earlier than this (it may be stale-early after removals: then a sweep finds none). */
-        private Instant earliestDeadline = Instant.MAX;
 
         Lane(BudgetKey key) {
             this.key = key;
         }
 
         synchronized int size() {
-            return interactive.size() + bulkByTenant.values().stream().mapToInt(Deque::size).sum();
+            return waiting.size();
         }
 
         void add(Waiter waiter) {
             boolean askNow;
             synchronized (this) {
-                Instant deadline = waiter.ticket().deadline();
-                if (deadline != null && deadline.isBefore(earliestDeadline)) {
-                    earliestDeadline = deadline;
-                }
-                if (waiter.ticket().bulk()) {
-                    bulkByTenant.computeIfAbsent(waiter.ticket().tenant(), tenant -> new ArrayDeque<>()).add(waiter);
-                } else {
-                    interactive.add(waiter);
-                }
+                waiting.add(waiter);
                 askNow = !asking && (sleeping == null || !waiter.ticket().bulk() && sleeping.cancel(false));
                 if (askNow) {
                     asking = true;
@@ -167,80 +139,18 @@ public class BudgetGate {
             }
         }
 
-        /** Up to {@code limit} waiters in the order they are served: interactive first, then tenants in turn. */
-        private synchronized List<Waiter> line(int limit) {
-            List<Waiter> line = new ArrayList<>(Math.min(limit, size()));
-            for (Waiter waiter : interactive) {
-                if (line.size() == limit) {
-                    return line;
-                }
-                line.add(waiter);
-            }
-            List<Iterator<Waiter>> tenants = new ArrayList<>();
-            bulkByTenant.values().forEach(queue -> tenants.add(queue.iterator()));
-            boolean added = true;
-            while (added && line.size() < limit) {
-                added = false;
-                for (Iterator<Waiter> tenant : tenants) {
-                    if (tenant.hasNext() && line.size() < limit) {
-                        line.add(tenant.next());
-                        added = true;
-                    }
-                }
-            }
-            return line;
+        private synchronized List<Waiter> head(int limit) {
+            return waiting.head(limit);
         }
 
-        /** Removes a served waiter; a tenant that was served moves to the back of the bulk rotation. */
-        private synchronized void remove(Waiter served) {
-            if (!served.ticket().bulk()) {
-                interactive.remove(served);
-                return;
-            }
-            Deque<Waiter> queue = bulkByTenant.remove(served.ticket().tenant());
-            if (queue != null) {
-                queue.remove(served);
-                if (!queue.isEmpty()) {
-                    bulkByTenant.put(served.ticket().tenant(), queue);
-                }
-            }
-        }
-
-        /** Takes every waiter whose deadline has passed out of the lane and tells it, so its job ends expired now. */
+        /** Tells every waiter whose deadline has passed, so its job ends expired now, not once it would have gone. */
         private void expireOverdue() {
-            Instant now = Instant.now();
-            List<Waiter> overdue = new ArrayList<>();
+            List<Waiter> overdue;
             synchronized (this) {
-                if (now.isBefore(earliestDeadline)) {
-                    return;
-                }
-                earliestDeadline = Instant.MAX;
-                takeOverdue(interactive, now, overdue);
-                Iterator<Deque<Waiter>> tenants = bulkByTenant.values().iterator();
-                while (tenants.hasNext()) {
-                    Deque<Waiter> queue = tenants.next();
-                    takeOverdue(queue, now, overdue);
-                    if (queue.isEmpty()) {
-                        tenants.remove();
-                    }
-                }
+                overdue = waiting.takeOverdue(Instant.now());
             }
             for (Waiter waiter : overdue) {
                 admissions.execute(() -> waiter.admitted().complete(new Admission.Expired()));
-            }
-        }
-
-        /** Moves the overdue waiters of one queue to {@code overdue}; keeps the earliest deadline of those left. */
-        private void takeOverdue(Deque<Waiter> queue, Instant now, List<Waiter> overdue) {
-            Iterator<Waiter> waiters = queue.iterator();
-            while (waiters.hasNext()) {
-                Waiter waiter = waiters.next();
-                if (waiter.ticket().isPastDeadline(now)) {
-                    waiters.remove();
-                    overdue.add(waiter);
-                } else if (waiter.ticket().deadline() != null && waiter.ticket().deadline().isBefore(earliestDeadline)) {
-                    earliestDeadline = waiter.ticket().deadline();
-                }
             }
         }
 
@@ -251,7 +161,7 @@ public class BudgetGate {
                 sleep(PROBE_POLL);
                 return;
             }
-            List<Waiter> line = line(probing ? 1 : LINE_LENGTH);
+            List<Waiter> line = head(probing ? 1 : LINE_LENGTH);
             if (line.isEmpty()) {
                 synchronized (this) {
                     if (size() == 0) {
@@ -301,7 +211,9 @@ public class BudgetGate {
 
         /** Hands the admitted job on, off the Redis client's thread and the timer, so the lane can ask for the next ones. */
         private void release(Waiter waiter, Admission admission) {
-            remove(waiter);
+            synchronized (this) {
+                waiting.remove(waiter);
+            }
             if (admission instanceof Admission.Granted) {
                 metrics.granted(key, waiter.ticket().tokens());
                 metrics.waited(key, System.nanoTime() - waiter.since());
@@ -312,6 +224,7 @@ public class BudgetGate {
         /** Sleeps {@code delay}, or until the earliest deadline of a waiter if that comes first. */
         private synchronized void sleep(Duration delay) {
             long millis = delay.toMillis();
+            Instant earliestDeadline = waiting.earliestDeadline();
             if (!earliestDeadline.equals(Instant.MAX)) {
                 millis = Math.min(millis, Duration.between(Instant.now(), earliestDeadline).toMillis() + 1);
             }

@@ -15,6 +15,7 @@
 --                             and when it was last moved (observe.lua); every reservation takes tokens * ratio
 --   f_fast, f_slow, f_long    the upstream's remaining tokens as a share of its limit, smoothed over about 2 s,
 --                             about 10 s and about a minute (observe.lua)
+--   f_top                     the highest 2 s share seen: what a full upstream bucket reads (observe.lua)
 --   starved_at                when a claim last had to wait for the tokens bucket (the budget binds; Redis time, us)
 -- ARGV[1], ARGV[2] are always the configured rpm and tpm (0 = not configured), ARGV[3] the burst in milliseconds.
 -- The effective limit is the lower of configured and learned; 0 means unknown. With both unknown, one request at a
@@ -45,12 +46,12 @@ end
 local function load(key, now)
   local h = redis.call('HMGET', key, 'learned_rpm', 'learned_tpm', 'req', 'tok', 'at', 'cool_until',
     'hdr_req', 'hdr_req_at', 'hdr_tok', 'hdr_tok_at', 'hdr_tok_taken', 'probe_until', 'unmetered',
-    'ratio', 'ratio_at', 'f_fast', 'f_slow', 'starved_at', 'f_long')
+    'ratio', 'ratio_at', 'f_fast', 'f_slow', 'starved_at', 'f_long', 'f_top')
   local s = { learned_rpm = tonumber(h[1]) or 0, learned_tpm = tonumber(h[2]) or 0, cool = tonumber(h[6]) or 0,
     hdr_req = tonumber(h[7]), hdr_req_at = tonumber(h[8]), hdr_tok = tonumber(h[9]), hdr_tok_at = tonumber(h[10]),
     hdr_tok_taken = tonumber(h[11]) or 0, probe_until = tonumber(h[12]) or 0, unmetered = tonumber(h[13]) or 0,
     ratio = tonumber(h[14]) or 1, ratio_at = tonumber(h[15]), f_fast = tonumber(h[16]), f_slow = tonumber(h[17]),
-    starved_at = tonumber(h[18]) or 0, f_long = tonumber(h[19]) }
+    starved_at = tonumber(h[18]) or 0, f_long = tonumber(h[19]), f_top = tonumber(h[20]) }
   set_limits(s)
   local elapsed = math.max(0, now - (tonumber(h[5]) or now))
   s.req = tonumber(h[3]) or s.cap_req
@@ -74,7 +75,8 @@ local function save(key, s, now)
   redis.call('HSET', key, 'ratio', string.format('%.6f', s.ratio), 'starved_at', string.format('%.0f', s.starved_at))
   if s.ratio_at then
     redis.call('HSET', key, 'ratio_at', string.format('%.0f', s.ratio_at), 'f_fast', string.format('%.6f', s.f_fast),
-      'f_slow', string.format('%.6f', s.f_slow), 'f_long', string.format('%.6f', s.f_long))
+      'f_slow', string.format('%.6f', s.f_slow), 'f_long', string.format('%.6f', s.f_long),
+      'f_top', string.format('%.6f', s.f_top))
   end
   -- learned limits outlive a quiet night: a week
   redis.call('PEXPIRE', key, 604800000)

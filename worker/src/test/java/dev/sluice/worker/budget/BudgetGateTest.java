@@ -125,11 +125,11 @@ class BudgetGateTest {
     }
 
     private static BudgetGate.Ticket bulk(String tenant, long tokens) {
-        return new BudgetGate.Ticket(KEY, tenant, true, tokens);
+        return new BudgetGate.Ticket(KEY, tenant, true, tokens, null);
     }
 
     private static BudgetGate.Ticket interactive(long tokens) {
-        return new BudgetGate.Ticket(KEY, "tenant-i", false, tokens);
+        return new BudgetGate.Ticket(KEY, "tenant-i", false, tokens, null);
     }
 
     /** One call of the lane to the budget: the line it asked for, answered by the test. */

@@ -181,6 +181,23 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void aFullBucketOfWhichOneRequestIsALargePartReadsBelow97PercentAndStillCountsAsFull() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
+
+        // an upstream enforcing over 1 s: its header is read right after its own request was charged, so a bucket that
+        // stays full reads 93 % every time; the budget binds for 3 s
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < until) {
+            grantsInARow(budget, key, 200);
+            budget.observe(key, headers(10_000, 60_000, 10_000, 55_800)).join();
+        }
+
+        // the highest share seen is 93 %, and a share that stays there shrinks reservations 1 % a second
+        assertThat(budget.chargeRatio(key).join()).isBetween(0.95, 0.99);
+    }
+
+    @Test
     void withLearningTurnedOffTheRatioStaysOneWhateverTheHeadersSay() {
         BudgetKey key = freshKey();
         UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(),
@@ -440,10 +457,10 @@ class UpstreamBudgetIT {
         List<CompletableFuture<?>> admitted = new ArrayList<>();
         budget.acquire(key, 1, 0).join();
         for (String name : List.of("A1", "A2", "A3", "B1")) {
-            admitted.add(gate.admit(new BudgetGate.Ticket(key, name.substring(0, 1), true, 1))
+            admitted.add(gate.admit(new BudgetGate.Ticket(key, name.substring(0, 1), true, 1, null))
                     .thenRun(() -> order.add(name)));
         }
-        admitted.add(gate.admit(new BudgetGate.Ticket(key, "C", false, 1)).thenRun(() -> order.add("interactive")));
+        admitted.add(gate.admit(new BudgetGate.Ticket(key, "C", false, 1, null)).thenRun(() -> order.add("interactive")));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> order.size() == 5);
         assertThat(order).containsExactly("interactive", "A1", "B1", "A2", "A3");
@@ -458,7 +475,7 @@ class UpstreamBudgetIT {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             BudgetGate gate = new BudgetGate(new UpstreamBudget(unreachable, limits), limits, redis.timer(), redis.timer(), meters);
 
-            CompletableFuture<Admission> admission = gate.admit(new BudgetGate.Ticket(key, "t", false, 10));
+            CompletableFuture<Admission> admission = gate.admit(new BudgetGate.Ticket(key, "t", false, 10, null));
 
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> meters.counter("sluice.budget.redis.failures").count() >= 2);
@@ -469,12 +486,12 @@ class UpstreamBudgetIT {
         }
     }
 
-    /** Sets the budget's smoothed shares left as if observed until now (the ratio still 1): the history of a run. */
+    /** Sets the budget's smoothed shares left as if observed until now (the ratio still 1, the bucket once full at 99 %). */
     private static void smoothedShares(BudgetKey key, double fast, double slow, double overAMinute) {
         String nowMicros = Long.toString(System.currentTimeMillis() * 1_000);
         redis.firstWorker().<String, String>getMap(key.redisKey(), StringCodec.INSTANCE).putAll(Map.of(
                 "ratio", "1", "ratio_at", nowMicros, "starved_at", nowMicros, "f_fast", Double.toString(fast),
-                "f_slow", Double.toString(slow), "f_long", Double.toString(overAMinute)));
+                "f_slow", Double.toString(slow), "f_long", Double.toString(overAMinute), "f_top", "0.99"));
     }
 
     private static int grantsInARow(UpstreamBudget budget, BudgetKey key, long tokens) {
