@@ -38,14 +38,16 @@ if s.tpm > 0 then s.tok = math.min(s.tok, s.cap_tok) end
 -- the share left does show, while the budget binds (claims wait for tokens, so Sluice sends at the limit as it counts
 -- it): a share that stays full or grows means the upstream charges less than Sluice reserves, so reservations shrink
 -- (1 % a second); a share that falls means it charges more, so they grow (2 % a second). "Full" is 97 %, or the
--- highest share seen less 0.5 % if that is lower: a header is read just after its own request was charged, and where
--- one request is a large part of the upstream's bucket (a 1 s window, a low tier) a full bucket reads well below 97 %. The share is smoothed over
--- about 2 s and 10 s and "falls" or "grows" is the fast one against the slow one. That sees an upstream whose bucket
--- is short (1 s, 10 s); a bucket of a whole minute moves too slowly for it (8 % over the limit empties it by 0.13 % a
--- second), so the 10 s share is also held against a third, smoothed over about a minute: 0.3 % below it, reservations
--- grow, 0.3 % above it (and not falling in the short run), they shrink, both by 0.2 % a second, slowly enough that the
--- minute's lag does not swing them past the mark. Bounded to 0.5 .. 2. Shared by every worker through this hash; the
--- share clamp above keeps the bucket within what the upstream has left meanwhile.
+-- highest share seen less 0.5 % if that is lower (and at least half): a header is read just after its own request
+-- was charged, and where one request is a large part of the upstream's bucket (a 1 s window, a low tier) a full
+-- bucket reads below 97 %. The share is smoothed over about 2 s and 10 s and "falls" or "grows" is the fast one
+-- against the slow one. That sees an upstream whose bucket is short (1 s, 10 s); a bucket of a whole minute moves too
+-- slowly for it (8 % over the limit empties it by 0.13 % a second), so the 10 s share is also held against a third,
+-- smoothed over about a minute: 0.3 % below it and still falling (the 2 s share below the 10 s one), reservations
+-- grow, 0.3 % above it and still rising, they shrink, both by 0.1 % a second. "Still" matters: the minute's share
+-- lags, and without it the ratio swings past its mark and back (0.88 to 1.05 over two minutes in a model of this
+-- loop). Bounded to 0.5 .. 2. Shared by every worker through this hash; the share clamp above keeps the bucket within
+-- what the upstream has left meanwhile.
 local raw_tok = tonumber(ARGV[7])
 if ARGV[8] == '0' then
   s.ratio, s.ratio_at, s.f_fast, s.f_slow, s.f_long, s.f_top, raw_tok = 1, nil, nil, nil, nil, nil, nil
@@ -58,20 +60,21 @@ if raw_tok and tok_of > 0 then
     s.f_fast, s.f_slow, s.f_long, s.f_top = f, f, f, f
   else
     local dt = math.min(2, math.max(0, now - s.ratio_at) / 1000000)
-    s.f_long = s.f_long or s.f_slow
     s.f_fast = s.f_fast + (1 - math.exp(-dt / 2)) * (f - s.f_fast)
     s.f_slow = s.f_slow + (1 - math.exp(-dt / 10)) * (f - s.f_slow)
     s.f_long = s.f_long + (1 - math.exp(-dt / 60)) * (f - s.f_long)
-    s.f_top = math.max(s.f_top or s.f_fast, s.f_fast)
+    s.f_top = math.max(s.f_top, s.f_fast)
     if now - s.starved_at < 1000000 and dt > 0 then
-      if s.f_fast >= math.min(0.97, s.f_top - 0.005) or s.f_fast > s.f_slow + 0.02 then
+      local full = 0.97
+      if s.f_top >= 0.5 then full = math.min(full, s.f_top - 0.005) end
+      if s.f_fast >= full or s.f_fast > s.f_slow + 0.02 then
         s.ratio = s.ratio * math.exp(-0.01 * dt)
       elseif s.f_fast < s.f_slow - 0.02 then
         s.ratio = s.ratio * math.exp(0.02 * dt)
-      elseif s.f_slow < s.f_long - 0.003 then
-        s.ratio = s.ratio * math.exp(0.002 * dt)
-      elseif s.f_slow > s.f_long + 0.003 and s.f_fast >= s.f_slow then
-        s.ratio = s.ratio * math.exp(-0.002 * dt)
+      elseif s.f_slow < s.f_long - 0.003 and s.f_fast < s.f_slow then
+        s.ratio = s.ratio * math.exp(0.001 * dt)
+      elseif s.f_slow > s.f_long + 0.003 and s.f_fast > s.f_slow then
+        s.ratio = s.ratio * math.exp(-0.001 * dt)
       end
       s.ratio = math.min(2, math.max(0.5, s.ratio))
     end

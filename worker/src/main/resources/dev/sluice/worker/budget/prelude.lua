@@ -52,6 +52,9 @@ local function load(key, now)
     hdr_tok_taken = tonumber(h[11]) or 0, probe_until = tonumber(h[12]) or 0, unmetered = tonumber(h[13]) or 0,
     ratio = tonumber(h[14]) or 1, ratio_at = tonumber(h[15]), f_fast = tonumber(h[16]), f_slow = tonumber(h[17]),
     starved_at = tonumber(h[18]) or 0, f_long = tonumber(h[19]), f_top = tonumber(h[20]) }
+  -- a hash from before the minute's share and the highest share were kept: start them from what is there
+  s.f_long = s.f_long or s.f_slow
+  s.f_top = s.f_top or s.f_fast
   set_limits(s)
   local elapsed = math.max(0, now - (tonumber(h[5]) or now))
   s.req = tonumber(h[3]) or s.cap_req
@@ -72,11 +75,13 @@ local function save(key, s, now)
     redis.call('HSET', key, 'hdr_tok', string.format('%.0f', s.hdr_tok), 'hdr_tok_at', string.format('%.0f', s.hdr_tok_at),
       'hdr_tok_taken', string.format('%.0f', s.hdr_tok_taken))
   end
-  redis.call('HSET', key, 'ratio', string.format('%.6f', s.ratio), 'starved_at', string.format('%.0f', s.starved_at))
+  -- the ratio and the smoothed shares move by a millionth or less per answer when answers come every millisecond:
+  -- kept at full precision, or rounding would stop them
+  redis.call('HSET', key, 'ratio', string.format('%.17g', s.ratio), 'starved_at', string.format('%.0f', s.starved_at))
   if s.ratio_at then
-    redis.call('HSET', key, 'ratio_at', string.format('%.0f', s.ratio_at), 'f_fast', string.format('%.6f', s.f_fast),
-      'f_slow', string.format('%.6f', s.f_slow), 'f_long', string.format('%.6f', s.f_long),
-      'f_top', string.format('%.6f', s.f_top))
+    redis.call('HSET', key, 'ratio_at', string.format('%.0f', s.ratio_at), 'f_fast', string.format('%.17g', s.f_fast),
+      'f_slow', string.format('%.17g', s.f_slow), 'f_long', string.format('%.17g', s.f_long),
+      'f_top', string.format('%.17g', s.f_top))
   end
   -- learned limits outlive a quiet night: a week
   redis.call('PEXPIRE', key, 604800000)
