@@ -167,11 +167,7 @@ class UpstreamBudgetIT {
         assertThat(budget.chargeRatio(key).join()).isEqualTo(1.0);
 
         // the budget binds (claims wait for tokens) and the upstream says it still has its whole limit left, for 3 s
-        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < until) {
-            grantsInARow(budget, key, 200);
-            budget.observe(key, headers(10_000, 60_000, 10_000, 60_000)).join();
-        }
+        observeWhileTheBudgetBinds(budget, key, 60_000, Duration.ofSeconds(3));
 
         // 1 % a second: about 0.97, and each observe answers with the ratio it left
         double ratio = budget.chargeRatio(key).join();
@@ -187,11 +183,7 @@ class UpstreamBudgetIT {
 
         // an upstream enforcing over 1 s: its header is read right after its own request was charged, so a bucket that
         // stays full reads 93 % every time; the budget binds for 3 s
-        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < until) {
-            grantsInARow(budget, key, 200);
-            budget.observe(key, headers(10_000, 60_000, 10_000, 55_800)).join();
-        }
+        observeWhileTheBudgetBinds(budget, key, 55_800, Duration.ofSeconds(3));
 
         // the highest share seen is 93 %, and a share that stays there shrinks reservations 1 % a second
         assertThat(budget.chargeRatio(key).join()).isBetween(0.95, 0.99);
@@ -240,11 +232,7 @@ class UpstreamBudgetIT {
         // against the 10 s one (2 % apart), still falling
         smoothedShares(key, 0.77, 0.775, 0.80);
 
-        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (System.nanoTime() < until) {
-            grantsInARow(budget, key, 200);
-            budget.observe(key, headers(10_000, 60_000, 10_000, Math.round(60_000 * 0.765))).join();
-        }
+        observeWhileTheBudgetBinds(budget, key, Math.round(60_000 * 0.765), Duration.ofSeconds(2));
 
         // 0.1 % a second: just above 1 after 2 s, far below what the short rule's 2 % a second would give
         assertThat(budget.chargeRatio(key).join()).isGreaterThan(1.0005).isLessThan(1.005);
@@ -257,11 +245,7 @@ class UpstreamBudgetIT {
         // a whole-minute bucket that started 20 % full and fills because Sluice reserves more than the upstream charges
         smoothedShares(key, 0.23, 0.225, 0.20);
 
-        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (System.nanoTime() < until) {
-            grantsInARow(budget, key, 200);
-            budget.observe(key, headers(10_000, 60_000, 10_000, Math.round(60_000 * 0.235))).join();
-        }
+        observeWhileTheBudgetBinds(budget, key, Math.round(60_000 * 0.235), Duration.ofSeconds(2));
 
         assertThat(budget.chargeRatio(key).join()).isLessThan(0.9995).isGreaterThan(0.995);
     }
@@ -274,11 +258,7 @@ class UpstreamBudgetIT {
         // average lags, and growing reservations on it would swing them past the mark
         smoothedShares(key, 0.70, 0.70, 0.80);
 
-        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (System.nanoTime() < until) {
-            grantsInARow(budget, key, 200);
-            budget.observe(key, headers(10_000, 60_000, 10_000, 42_000)).join();
-        }
+        observeWhileTheBudgetBinds(budget, key, 42_000, Duration.ofSeconds(2));
 
         assertThat(budget.chargeRatio(key).join()).isEqualTo(1.0);
     }
@@ -289,11 +269,7 @@ class UpstreamBudgetIT {
         UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
 
         // an upstream whose bucket starts 20 % full and holds there while the budget binds
-        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (System.nanoTime() < until) {
-            grantsInARow(budget, key, 200);
-            budget.observe(key, headers(10_000, 60_000, 10_000, 12_000)).join();
-        }
+        observeWhileTheBudgetBinds(budget, key, 12_000, Duration.ofSeconds(2));
 
         // 20 % is the highest share seen, but below half it says nothing about a full bucket
         assertThat(budget.chargeRatio(key).join()).isEqualTo(1.0);
@@ -323,11 +299,7 @@ class UpstreamBudgetIT {
         UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
         smoothedShares(key, 0.5, 0.5, 0.5);
 
-        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (System.nanoTime() < until) {
-            grantsInARow(budget, key, 200);
-            budget.observe(key, headers(10_000, 60_000, 10_000, 30_000)).join();
-        }
+        observeWhileTheBudgetBinds(budget, key, 30_000, Duration.ofSeconds(2));
 
         assertThat(budget.chargeRatio(key).join()).isEqualTo(1.0);
     }
@@ -544,6 +516,16 @@ class UpstreamBudgetIT {
         redis.firstWorker().<String, String>getMap(key.redisKey(), StringCodec.INSTANCE).putAll(Map.of(
                 "ratio", "1", "ratio_at", nowMicros, "starved_at", nowMicros, "f_fast", Double.toString(fast),
                 "f_slow", Double.toString(slow), "f_long", Double.toString(overAMinute), "f_top", "0.99"));
+    }
+
+    /** For {@code time}: claims until one has to wait (the budget binds), then an answer leaving {@code remaining}. */
+    private static void observeWhileTheBudgetBinds(UpstreamBudget budget, BudgetKey key, long remaining,
+                                                   Duration time) {
+        long until = System.nanoTime() + time.toNanos();
+        while (System.nanoTime() < until) {
+            grantsInARow(budget, key, 200);
+            budget.observe(key, headers(10_000, 60_000, 10_000, remaining)).join();
+        }
     }
 
     private static int grantsInARow(UpstreamBudget budget, BudgetKey key, long tokens) {

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""A model of the charge-ratio loop (worker/src/main/resources/dev/sluice/worker/budget/observe.lua), used to choose
+its rules before measuring them with ./sluice bench drain. Not Sluice: a few lines of arithmetic that ran in seconds
+where a bench row takes minutes. It models one worker sending at its budget's refill rate (always waiting for
+tokens), an upstream bucket of `window` seconds of the limit that starts `fill` full and charges `rho` times what
+Sluice reserves, answers `latency` seconds later carrying the upstream's remaining tokens, and the rules below.
+
+    python3 docs/benchmarks/charge-ratio-model.py
+
+prints, per rule set, the lowest and highest utilisation over 55 s windows of the steady state (as ./sluice bench
+drain measures it), for 1 s, 10 s and 60 s windows, buckets starting full or 20 % full, and an upstream charging
+0.971, 1 and 1.03 times the reservation. It does not model 429s (answers with headers only) or several workers."""
+import math
+
+
+def run(rules, window, fill, rho, limit=300000, latency=0.2, seconds=660, start=None, reserved=340.0):
+    dt = 0.01
+    capacity = limit * window / 60.0
+    upstream = capacity * fill
+    burst = limit / 60.0  # UPSTREAM_BURST = 1 s
+    tokens = burst
+    ratio = 1.0
+    state = {}
+    pending = []
+    charged = []
+    t = 0.0
+    while t < seconds:
+        upstream = min(capacity, upstream + limit / 60.0 * dt)
+        tokens = min(burst, tokens + limit / 60.0 * dt)
+        while tokens >= reserved * ratio:
+            tokens -= reserved * ratio
+            if upstream >= rho * reserved:
+                upstream -= rho * reserved
+                charged.append((t, rho * reserved))
+            pending.append((t + latency, upstream * 60.0 / window))
+        while pending and pending[0][0] <= t:
+            _, remaining = pending.pop(0)
+            share = min(1.0, max(0.0, remaining / limit))
+            tokens = min(tokens, burst * share)
+            ratio = rules(state, share, t, ratio)
+        t += dt
+    start = start if start is not None else (130 if window == 60 and fill == 1 else 82)
+    utilisations = []
+    for begin in range(start, int(seconds) - 60, 10):
+        spent = sum(c for (at, c) in charged if begin <= at < begin + 55)
+        utilisations.append(spent / (limit / 60.0 * 55))
+    return min(utilisations), max(utilisations)
+
+
+def smooth(state, share, t):
+    if 'at' not in state:
+        state.update(fast=share, slow=share, long=share, top=share, at=t)
+        return 0.0
+    d = min(2.0, max(0.0, t - state['at']))
+    state['fast'] += (1 - math.exp(-d / 2)) * (share - state['fast'])
+    state['slow'] += (1 - math.exp(-d / 10)) * (share - state['slow'])
+    state['long'] += (1 - math.exp(-d / 60)) * (share - state['long'])
+    state['top'] = max(state['top'], state['fast'])
+    state['at'] = t
+    return d
+
+
+def short_windows_only(state, share, t, ratio):
+    """The rules before the minute's share (3005ed0)."""
+    d = smooth(state, share, t)
+    if d > 0:
+        if state['fast'] >= 0.97 or state['fast'] > state['slow'] + 0.02:
+            ratio *= math.exp(-0.01 * d)
+        elif state['fast'] < state['slow'] - 0.02:
+            ratio *= math.exp(0.02 * d)
+    return min(2, max(0.5, ratio))
+
+
+def minute_share_first_try(state, share, t, ratio):
+    """fbec74b and 950d452: the minute's share with no 'still moving' condition, 0.2 % a second."""
+    d = smooth(state, share, t)
+    if d > 0:
+        full = min(0.97, state['top'] - 0.005)
+        if state['fast'] >= full or state['fast'] > state['slow'] + 0.02:
+            ratio *= math.exp(-0.01 * d)
+        elif state['fast'] < state['slow'] - 0.02:
+            ratio *= math.exp(0.02 * d)
+        elif state['slow'] < state['long'] - 0.003:
+            ratio *= math.exp(0.002 * d)
+        elif state['slow'] > state['long'] + 0.003 and state['fast'] >= state['slow']:
+            ratio *= math.exp(-0.002 * d)
+    return min(2, max(0.5, ratio))
+
+
+def as_built(state, share, t, ratio):
+    """observe.lua as it is now."""
+    d = smooth(state, share, t)
+    if d > 0:
+        full = min(0.97, state['top'] - 0.005) if state['top'] >= 0.5 else 0.97
+        if state['fast'] >= full or state['fast'] > state['slow'] + 0.02:
+            ratio *= math.exp(-0.01 * d)
+        elif state['fast'] < state['slow'] - 0.02:
+            ratio *= math.exp(0.02 * d)
+        elif state['slow'] < state['long'] - 0.003 and state['fast'] < state['slow']:
+            ratio *= math.exp(0.001 * d)
+        elif state['slow'] > state['long'] + 0.003 and state['fast'] > state['slow']:
+            ratio *= math.exp(-0.001 * d)
+    return min(2, max(0.5, ratio))
+
+
+if __name__ == '__main__':
+    cases = [(w, fill, rho, 300000) for w in (1, 10, 60) for fill in (1, 0.2) for rho in (330 / 340, 1.0, 1.03)]
+    cases += [(10, 1, 330 / 340, 60000), (1, 1, 330 / 340, 60000)]
+    print('window  fill   rho    tpm      ' + '  '.join(f'{name:>24}' for name in
+          ('short windows only', 'minute, first try', 'as built')))
+    for window, fill, rho, limit in cases:
+        cells = []
+        for rules in (short_windows_only, minute_share_first_try, as_built):
+            low, high = run(rules, window, fill, rho, limit=limit)
+            cells.append(f'{low * 100:10.1f} % to {high * 100:5.1f} %')
+        print(f'{window:4} s  {fill:4}  {rho:5.3f}  {limit:7}  ' + '  '.join(cells))
