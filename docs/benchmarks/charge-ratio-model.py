@@ -87,8 +87,8 @@ def minute_share_first_try(state, share, t, ratio):
     return min(2, max(0.5, ratio))
 
 
-def as_built(state, share, t, ratio):
-    """observe.lua as it is now."""
+def still_moving(state, share, t, ratio):
+    """365d888: the minute's rule moves only while the 2 s share still moves the same way, 0.1 % a second."""
     d = smooth(state, share, t)
     if d > 0:
         full = min(0.97, state['top'] - 0.005) if state['top'] >= 0.5 else 0.97
@@ -103,14 +103,30 @@ def as_built(state, share, t, ratio):
     return min(2, max(0.5, ratio))
 
 
+def as_built(state, share, t, ratio):
+    """observe.lua as it is now: the short rules at half their speed."""
+    d = smooth(state, share, t)
+    if d > 0:
+        full = min(0.97, state['top'] - 0.005) if state['top'] >= 0.5 else 0.97
+        if state['fast'] >= full or state['fast'] > state['slow'] + 0.02:
+            ratio *= math.exp(-0.005 * d)
+        elif state['fast'] < state['slow'] - 0.02:
+            ratio *= math.exp(0.01 * d)
+        elif state['slow'] < state['long'] - 0.003 and state['fast'] < state['slow']:
+            ratio *= math.exp(0.001 * d)
+        elif state['slow'] > state['long'] + 0.003 and state['fast'] > state['slow']:
+            ratio *= math.exp(-0.001 * d)
+    return min(2, max(0.5, ratio))
+
+
 if __name__ == '__main__':
     cases = [(w, fill, rho, 300000) for w in (1, 10, 60) for fill in (1, 0.2) for rho in (330 / 340, 1.0, 1.03)]
     cases += [(10, 1, 330 / 340, 60000), (1, 1, 330 / 340, 60000)]
     print('window  fill   rho    tpm      ' + '  '.join(f'{name:>24}' for name in
-          ('short windows only', 'minute, first try', 'as built')))
+          ('short windows only', 'minute, first try', 'still moving', 'as built')))
     for window, fill, rho, limit in cases:
         cells = []
-        for rules in (short_windows_only, minute_share_first_try, as_built):
+        for rules in (short_windows_only, minute_share_first_try, still_moving, as_built):
             low, high = run(rules, window, fill, rho, limit=limit)
             cells.append(f'{low * 100:10.1f} % to {high * 100:5.1f} %')
         print(f'{window:4} s  {fill:4}  {rho:5.3f}  {limit:7}  ' + '  '.join(cells))

@@ -37,7 +37,7 @@ if s.tpm > 0 then s.tok = math.min(s.tok, s.cap_tok) end
 -- only while its bucket is not full (a full bucket throws the refill away) and only in units of an unknown window. What
 -- the share left does show, while the budget binds (claims wait for tokens, so Sluice sends at the limit as it counts
 -- it): a share that stays full or grows means the upstream charges less than Sluice reserves, so reservations shrink
--- (1 % a second); a share that falls means it charges more, so they grow (2 % a second). "Full" is 97 %, or the
+-- (0.5 % a second); a share that falls means it charges more, so they grow (1 % a second). "Full" is 97 %, or the
 -- highest share seen less 0.5 % if that is lower (and at least half): a header is read just after its own request
 -- was charged, and where one request is a large part of the upstream's bucket (a 1 s window, a low tier) a full
 -- bucket reads below 97 %. The share is smoothed over about 2 s and 10 s and "falls" or "grows" is the fast one
@@ -46,7 +46,8 @@ if s.tpm > 0 then s.tok = math.min(s.tok, s.cap_tok) end
 -- smoothed over about a minute: 0.3 % below it and still falling (the 2 s share below the 10 s one), reservations
 -- grow, 0.3 % above it and still rising, they shrink, both by 0.1 % a second. "Still" matters: the minute's share
 -- lags, and without it the ratio swings past its mark and back (0.88 to 1.05 over two minutes in a model of this
--- loop). Bounded to 0.5 .. 2. Shared by every worker through this hash; the share clamp above keeps the bucket within
+-- loop). Twice those speeds (1 % and 2 % a second, before) swung the ratio 8 % either side of its mark against a
+-- 10 s window (97.5 % of the limit); these leave it nearer (99.5 % in the model). Bounded to 0.5 .. 2. Shared by every worker through this hash; the share clamp above keeps the bucket within
 -- what the upstream has left meanwhile.
 local raw_tok = tonumber(ARGV[7])
 if ARGV[8] == '0' then
@@ -68,9 +69,9 @@ if raw_tok and tok_of > 0 then
       local full = 0.97
       if s.f_top >= 0.5 then full = math.min(full, s.f_top - 0.005) end
       if s.f_fast >= full or s.f_fast > s.f_slow + 0.02 then
-        s.ratio = s.ratio * math.exp(-0.01 * dt)
+        s.ratio = s.ratio * math.exp(-0.005 * dt)
       elseif s.f_fast < s.f_slow - 0.02 then
-        s.ratio = s.ratio * math.exp(0.02 * dt)
+        s.ratio = s.ratio * math.exp(0.01 * dt)
       elseif s.f_slow < s.f_long - 0.003 and s.f_fast < s.f_slow then
         s.ratio = s.ratio * math.exp(0.001 * dt)
       elseif s.f_slow > s.f_long + 0.003 and s.f_fast > s.f_slow then
