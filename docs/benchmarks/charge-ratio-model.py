@@ -71,52 +71,34 @@ def short_windows_only(state, share, t, ratio):
     return min(2, max(0.5, ratio))
 
 
-def minute_share_first_try(state, share, t, ratio):
-    """fbec74b and 950d452: the minute's share with no 'still moving' condition, 0.2 % a second."""
-    d = smooth(state, share, t)
-    if d > 0:
-        full = min(0.97, state['top'] - 0.005)
-        if state['fast'] >= full or state['fast'] > state['slow'] + 0.02:
-            ratio *= math.exp(-0.01 * d)
-        elif state['fast'] < state['slow'] - 0.02:
-            ratio *= math.exp(0.02 * d)
-        elif state['slow'] < state['long'] - 0.003:
-            ratio *= math.exp(0.002 * d)
-        elif state['slow'] > state['long'] + 0.003 and state['fast'] >= state['slow']:
-            ratio *= math.exp(-0.002 * d)
-    return min(2, max(0.5, ratio))
+def with_minute_share(short_speed, minute_speed, still_moving, top_at_least):
+    """The rules with the minute's share: the short rules at `short_speed` (shrinking; growing twice that), the
+    minute's at `minute_speed`, only while the 2 s share still moves the same way if `still_moving`, and "full" from
+    the highest share seen once that is at least `top_at_least`."""
+    def rules(state, share, t, ratio):
+        d = smooth(state, share, t)
+        if d > 0:
+            full = min(0.97, state['top'] - 0.005) if state['top'] >= top_at_least else 0.97
+            falling = state['fast'] < state['slow'] or not still_moving
+            rising = state['fast'] > state['slow'] or (not still_moving and state['fast'] >= state['slow'])
+            if state['fast'] >= full or state['fast'] > state['slow'] + 0.02:
+                ratio *= math.exp(-short_speed * d)
+            elif state['fast'] < state['slow'] - 0.02:
+                ratio *= math.exp(2 * short_speed * d)
+            elif state['slow'] < state['long'] - 0.003 and falling:
+                ratio *= math.exp(minute_speed * d)
+            elif state['slow'] > state['long'] + 0.003 and rising:
+                ratio *= math.exp(-minute_speed * d)
+        return min(2, max(0.5, ratio))
+    return rules
 
 
-def still_moving(state, share, t, ratio):
-    """365d888: the minute's rule moves only while the 2 s share still moves the same way, 0.1 % a second."""
-    d = smooth(state, share, t)
-    if d > 0:
-        full = min(0.97, state['top'] - 0.005) if state['top'] >= 0.5 else 0.97
-        if state['fast'] >= full or state['fast'] > state['slow'] + 0.02:
-            ratio *= math.exp(-0.01 * d)
-        elif state['fast'] < state['slow'] - 0.02:
-            ratio *= math.exp(0.02 * d)
-        elif state['slow'] < state['long'] - 0.003 and state['fast'] < state['slow']:
-            ratio *= math.exp(0.001 * d)
-        elif state['slow'] > state['long'] + 0.003 and state['fast'] > state['slow']:
-            ratio *= math.exp(-0.001 * d)
-    return min(2, max(0.5, ratio))
-
-
-def as_built(state, share, t, ratio):
-    """observe.lua as it is now: the short rules at half their speed."""
-    d = smooth(state, share, t)
-    if d > 0:
-        full = min(0.97, state['top'] - 0.005) if state['top'] >= 0.5 else 0.97
-        if state['fast'] >= full or state['fast'] > state['slow'] + 0.02:
-            ratio *= math.exp(-0.005 * d)
-        elif state['fast'] < state['slow'] - 0.02:
-            ratio *= math.exp(0.01 * d)
-        elif state['slow'] < state['long'] - 0.003 and state['fast'] < state['slow']:
-            ratio *= math.exp(0.001 * d)
-        elif state['slow'] > state['long'] + 0.003 and state['fast'] > state['slow']:
-            ratio *= math.exp(-0.001 * d)
-    return min(2, max(0.5, ratio))
+# fbec74b and 950d452: no "still moving" condition, 0.2 % a second
+minute_share_first_try = with_minute_share(0.01, 0.002, still_moving=False, top_at_least=0)
+# 365d888: the minute's rule only while the 2 s share still moves the same way, 0.1 % a second
+still_moving = with_minute_share(0.01, 0.001, still_moving=True, top_at_least=0.5)
+# observe.lua as it is now: the short rules at half speed
+as_built = with_minute_share(0.005, 0.001, still_moving=True, top_at_least=0.5)
 
 
 if __name__ == '__main__':
