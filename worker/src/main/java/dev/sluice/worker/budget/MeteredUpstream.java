@@ -155,16 +155,24 @@ public class MeteredUpstream {
 
     /**
      * Counts a success's usage and, when its target's upstream charges usage, settles the estimate's prompt part
-     * against it; or starts the shared cool-down of a 429 rate limit.
+     * against it, or, when it is charged at admission and the answer said nothing of the tokens left, teaches the
+     * charge ratio what the usage was; or starts the shared cool-down of a 429 rate limit.
      */
-    public void settle(Call call, Outcome outcome) {
+    public void settle(Result.Sent sent, Outcome outcome) {
+        Call call = sent.call();
         if (outcome instanceof Outcome.Succeed succeed) {
             // the tokens used are counted by UpstreamMetrics, with the call's outcome
             JsonNode usage = succeed.response().path("usage");
             long prompt = usage.path("prompt_tokens").asLong(call.estimate().promptTokens());
             long refund = call.estimate().promptTokens() - prompt;
-            if (refund != 0 && call.target().reservation().settledToUsage()) {
-                quietly(budget.settle(call.key(), refund), "settle");
+            if (call.target().reservation().settledToUsage()) {
+                if (refund != 0) {
+                    quietly(budget.settle(call.key(), refund), "settle");
+                }
+            } else if (usage.isObject() && tokensLeftUntold(sent.reply())) {
+                long used = usage.path("total_tokens").asLong(prompt + usage.path("completion_tokens").asLong(0));
+                quietly(budget.learnFromUsage(call.key(), call.estimate().total(), used)
+                        .thenAccept(ratio -> metrics.chargeRatio(call.key(), ratio)), "learn the charge ratio");
             }
         } else if (outcome instanceof Outcome.RateLimited limited) {
             JsonNode error = limited.upstreamError() == null ? null : limited.upstreamError().path("error");
@@ -174,6 +182,11 @@ public class MeteredUpstream {
             quietly(budget.coolDown(call.key(), wait, limitType,
                     namedLimit(error == null ? "" : error.path("message").asString(""))), "cool down");
         }
+    }
+
+    private static boolean tokensLeftUntold(UpstreamReply reply) {
+        return reply instanceof UpstreamReply.Answered answered
+                && RateLimitHeaders.of(answered.headers()).remainingTokens().isEmpty();
     }
 
     /**

@@ -17,7 +17,8 @@ import org.redisson.client.codec.StringCodec;
  * The shared RPM/TPM budget of every worker process, kept in Redis. Each bucket holds a burst of its limit
  * (UPSTREAM_BURST, 1 s by default), refills at the limit per minute and starts at that burst, so a cold start paces
  * instead of sending a minute's worth at once. Every reservation is scaled by the charge ratio learned from the
- * upstream's headers (what it charges per token Sluice estimates, 0.5 to 2; observe.lua). Each step (admit, learn from headers, cool down,
+ * upstream's headers (what it charges per token Sluice estimates, 0.5 to 2; observe.lua), or, from an upstream that
+ * sends none, from its usage and its 429s (usage.lua, cooldown.lua). Each step (admit, learn from headers, cool down,
  * settle) is one Lua script, so it is atomic across processes, and every script takes the time from Redis, never
  * from a worker's clock. A failed Redis call completes the future exceptionally; the caller decides (fail closed).
  */
@@ -28,6 +29,7 @@ class UpstreamBudget {
     private static final String OBSERVE = PRELUDE + script("observe.lua");
     private static final String COOL_DOWN = PRELUDE + script("cooldown.lua");
     private static final String SETTLE = PRELUDE + script("settle.lua");
+    private static final String LEARN_FROM_USAGE = PRELUDE + script("usage.lua");
 
     private final RScript scripts;
     private final Function<BudgetKey, RateLimitProperties.ModelLimits> limits;
@@ -110,7 +112,17 @@ class UpstreamBudget {
      */
     public CompletableFuture<Void> coolDown(BudgetKey key, Duration wait, String limitType, OptionalLong namedLimit) {
         return run(COOL_DOWN, key, Long.toString(Math.max(1, wait.toMillis())), limitType == null ? "" : limitType,
-                text(namedLimit)).thenApply(ignored -> null);
+                text(namedLimit), learnChargeRatio).thenApply(ignored -> null);
+    }
+
+    /**
+     * For an upstream that has never sent a remaining-tokens header: one answer reported {@code used} tokens for a
+     * call Sluice reserved {@code reserved} for (before the ratio); completes with the charge ratio in force afterwards
+     * (usage.lua says how it moves). A budget that reads the headers ignores this.
+     */
+    public CompletableFuture<Double> learnFromUsage(BudgetKey key, long reserved, long used) {
+        return run(LEARN_FROM_USAGE, key, Long.toString(reserved), Long.toString(used), learnChargeRatio)
+                .thenApply(millionths -> millionths / 1e6);
     }
 
     /** Gives back {@code tokens} (estimated minus counted; negative takes more). */

@@ -114,7 +114,7 @@ final class UpstreamCaller {
         Outcome outcome = classifier.classify(sent.reply());
         metrics.record(permit, sent.call().target().name(), outgoing, sent.reply(), outcome);
         circuits.record(permit, outcome);
-        upstream.settle(sent.call(), outcome);
+        upstream.settle(sent, outcome);
         KeyHealth key = sent.call().target().health();
         if (outcome instanceof Outcome.PauseKey pause) {
             key.pause(pause);

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.worker.upstream.Outcome;
 import dev.sluice.worker.upstream.ReservationModel;
+import dev.sluice.worker.upstream.UpstreamReply;
 import dev.sluice.worker.upstream.UpstreamTarget;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
+import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,6 +24,10 @@ class MeteredUpstreamSettleTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final BudgetKey KEY = new BudgetKey("primary", "gpt-4o-mini");
 
+    private static final HttpHeaders NO_HEADERS = HttpHeaders.of(Map.of(), (name, value) -> true);
+    private static final HttpHeaders TOKENS_LEFT = HttpHeaders.of(Map.of("x-ratelimit-limit-tokens", List.of("60000"),
+            "x-ratelimit-remaining-tokens", List.of("59000")), (name, value) -> true);
+
     private final RecordingBudget budget = new RecordingBudget();
     private final MeteredUpstream upstream = new MeteredUpstream(null, null, budget, null,
                 new BudgetMetrics(new SimpleMeterRegistry(), anyBudget -> new RateLimitProperties.ModelLimits(0, 0)),
@@ -28,17 +35,28 @@ class MeteredUpstreamSettleTest {
 
     @Test
     void openAiChargesAtAdmissionSoNothingIsGivenBack() {
-        upstream.settle(call(ReservationModel.OPENAI), succeeded(60, 20));
+        upstream.settle(sent(ReservationModel.OPENAI, TOKENS_LEFT), succeeded(60, 20));
 
         assertThat(budget.settled).isEmpty();
+        assertThat(budget.usages).isEmpty();
     }
 
     @Test
     void tiktokenSettlesThePromptToTheUsageAndKeepsTheOutputCap() {
-        upstream.settle(call(ReservationModel.TIKTOKEN), succeeded(60, 20));
+        upstream.settle(sent(ReservationModel.TIKTOKEN, NO_HEADERS), succeeded(60, 20));
 
         // 100 prompt tokens estimated, 60 counted: 40 back; the 500-token output cap stays spent
         assertThat(budget.settled).containsExactly(40L);
+        assertThat(budget.usages).isEmpty();
+    }
+
+    @Test
+    void anAnswerChargedAtAdmissionThatSaysNothingOfTheTokensLeftTeachesTheRatioItsUsage() {
+        upstream.settle(sent(ReservationModel.OPENAI, NO_HEADERS), succeeded(60, 20));
+
+        // 600 reserved (100 prompt, 500 output cap), 80 used
+        assertThat(budget.usages).containsExactly(List.of(600L, 80L));
+        assertThat(budget.settled).isEmpty();
     }
 
     @Test
@@ -49,9 +67,10 @@ class MeteredUpstreamSettleTest {
         assertThat(MeteredUpstream.namedLimit("Limit 0, Used 0")).isEmpty();
     }
 
-    private static MeteredUpstream.Call call(ReservationModel reservation) {
+    private static MeteredUpstream.Result.Sent sent(ReservationModel reservation, HttpHeaders headers) {
         UpstreamTarget target = new UpstreamTarget("primary", null, null, Set.of(), 0, 0, reservation);
-        return new MeteredUpstream.Call(target, KEY, new TokenEstimate(100, 500));
+        return new MeteredUpstream.Result.Sent(new MeteredUpstream.Call(target, KEY, new TokenEstimate(100, 500)),
+                new UpstreamReply.Answered(200, headers, "{}"));
     }
 
     private static Outcome.Succeed succeeded(long promptTokens, long completionTokens) {
@@ -62,6 +81,7 @@ class MeteredUpstreamSettleTest {
     /** The shared budget without Redis: records what is settled. */
     private static final class RecordingBudget extends UpstreamBudget {
         private final List<Long> settled = new CopyOnWriteArrayList<>();
+        private final List<List<Long>> usages = new CopyOnWriteArrayList<>();
 
         RecordingBudget() {
             super((RedissonClient) Proxy.newProxyInstance(RedissonClient.class.getClassLoader(),
@@ -73,6 +93,12 @@ class MeteredUpstreamSettleTest {
         public CompletableFuture<Void> settle(BudgetKey key, long tokens) {
             settled.add(tokens);
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Double> learnFromUsage(BudgetKey key, long reserved, long used) {
+            usages.add(List.of(reserved, used));
+            return CompletableFuture.completedFuture(1.0);
         }
     }
 }

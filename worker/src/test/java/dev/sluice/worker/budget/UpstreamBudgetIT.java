@@ -4,7 +4,9 @@ import dev.sluice.common.testing.RedisExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.worker.upstream.UpstreamReply;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -305,6 +307,74 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void anUpstreamThatNeverTellsItsTokensLeftIsChargedItsUsageSoReservationsShrinkTowardsIt() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
+
+        // no header at all; the budget binds and every answer used 90 % of what Sluice reserved, for 3 s
+        reportUsageWhileTheBudgetBinds(budget, key, 1_000, 900, Duration.ofSeconds(3));
+
+        // 0.2 % a second from 1: about 0.994
+        assertThat(budget.chargeRatio(key).join()).isBetween(0.99, 0.998);
+    }
+
+    @Test
+    void reservationsNeverShrinkBelowTheUsageOfAnUpstreamWithoutHeaders() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
+        String nowMicros = Long.toString(System.currentTimeMillis() * 1_000);
+        redis.firstWorker().<String, String>getMap(key.redisKey(), StringCodec.INSTANCE).putAll(Map.of(
+                "ratio", "0.902", "u_ratio", "0.9", "u_at", nowMicros, "starved_at", nowMicros));
+
+        reportUsageWhileTheBudgetBinds(budget, key, 1_000, 900, Duration.ofSeconds(2));
+
+        assertThat(budget.chargeRatio(key).join()).isBetween(0.8999, 0.9001);
+    }
+
+    @Test
+    void aTokens429FromAnUpstreamWithoutHeadersGrowsTheRatioOnceAndUsageNoLongerShrinksItBelowThat() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
+        reportUsageWhileTheBudgetBinds(budget, key, 1_000, 900, Duration.ofSeconds(2));
+        double before = budget.chargeRatio(key).join();
+        assertThat(before).isLessThan(1.0);
+
+        // the upstream charged what Sluice reserves after all: the calls in flight when its bucket ran dry answer 429
+        budget.coolDown(key, Duration.ofMillis(1), "tokens").join();
+        budget.coolDown(key, Duration.ofMillis(1), "tokens").join();
+        budget.coolDown(key, Duration.ofMillis(1), "requests").join();
+
+        double grown = budget.chargeRatio(key).join();
+        assertThat(grown).isCloseTo(before * 1.03, org.assertj.core.data.Offset.offset(1e-9));
+        reportUsageWhileTheBudgetBinds(budget, key, 1_000, 900, Duration.ofSeconds(2));
+        assertThat(budget.chargeRatio(key).join()).isCloseTo(grown, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void aBudgetThatReadsTheTokensLeftLearnsFromTheHeadersNotFromUsageNorFrom429s() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
+        budget.observe(key, headers(10_000, 60_000, 10_000, 30_000)).join();
+
+        reportUsageWhileTheBudgetBinds(budget, key, 1_000, 500, Duration.ofSeconds(1));
+        budget.coolDown(key, Duration.ofMillis(1), "tokens").join();
+
+        assertThat(budget.chargeRatio(key).join()).isEqualTo(1.0);
+    }
+
+    @Test
+    void withLearningTurnedOffUsageLeavesTheRatioAtOne() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(),
+                ignored -> new RateLimitProperties.ModelLimits(0, 60_000), Duration.ofSeconds(1), false);
+
+        reportUsageWhileTheBudgetBinds(budget, key, 1_000, 500, Duration.ofSeconds(1));
+        budget.coolDown(key, Duration.ofMillis(1), "tokens").join();
+
+        assertThat(budget.chargeRatio(key).join()).isEqualTo(1.0);
+    }
+
+    @Test
     void withoutTheBudgetBindingTheRatioStaysWhereItIs() {
         BudgetKey key = freshKey();
         // 6,000,000 tpm, 1 s burst: 100,000 tokens, far more than the claims below take
@@ -400,7 +470,8 @@ class UpstreamBudgetIT {
                 new BudgetMetrics(new SimpleMeterRegistry(), anyBudget -> new RateLimitProperties.ModelLimits(0, 0)),
                 Duration.ofMinutes(5));
 
-        upstream.settle(new MeteredUpstream.Call(null, key, null),
+        upstream.settle(new MeteredUpstream.Result.Sent(new MeteredUpstream.Call(null, key, null),
+                        new UpstreamReply.Answered(429, HttpHeaders.of(Map.of(), (name, value) -> true), "{}")),
                 new dev.sluice.worker.upstream.Outcome.RateLimited(Duration.ofDays(1), null));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> budget.acquire(key, 10, 0).join() instanceof Admission.Wait);
@@ -525,6 +596,17 @@ class UpstreamBudgetIT {
         while (System.nanoTime() < until) {
             grantsInARow(budget, key, 200);
             budget.observe(key, headers(10_000, 60_000, 10_000, remaining)).join();
+        }
+    }
+
+    /** For {@code time}: claims until one has to wait (the budget binds), then an answer without headers that used
+     * {@code used} of the {@code reserved} tokens. */
+    private static void reportUsageWhileTheBudgetBinds(UpstreamBudget budget, BudgetKey key, long reserved, long used,
+                                                       Duration time) {
+        long until = System.nanoTime() + time.toNanos();
+        while (System.nanoTime() < until) {
+            grantsInARow(budget, key, 200);
+            budget.learnFromUsage(key, reserved, used).join();
         }
     }
 
