@@ -156,7 +156,7 @@ public class MeteredUpstream {
     /**
      * Counts a success's usage and, when its target's upstream charges usage, settles the estimate's prompt part
      * against it, or, when it is charged at admission and the answer said nothing of the tokens left, teaches the
-     * charge ratio what the usage was; or starts the shared cool-down of a 429 rate limit.
+     * charge ratio how the upstream counted the prompt; or starts the shared cool-down of a 429 rate limit.
      */
     public void settle(Result.Sent sent, Outcome outcome) {
         Call call = sent.call();
@@ -169,9 +169,10 @@ public class MeteredUpstream {
                 if (refund != 0) {
                     quietly(budget.settle(call.key(), refund), "settle");
                 }
-            } else if (usage.isObject() && tokensLeftUntold(sent.reply())) {
-                long used = usage.path("total_tokens").asLong(prompt + usage.path("completion_tokens").asLong(0));
-                quietly(budget.learnFromUsage(call.key(), call.estimate().total(), used)
+            } else if (usage.path("prompt_tokens").isNumber() && tokensLeftUntold(sent.reply())) {
+                // what the upstream would charge counting the prompt as it does, plus the output cap at admission
+                long counted = prompt + call.estimate().completionTokens();
+                quietly(budget.learnFromUsage(call.key(), call.estimate().total(), counted)
                         .thenAccept(ratio -> metrics.chargeRatio(call.key(), ratio)), "learn the charge ratio");
             }
         } else if (outcome instanceof Outcome.RateLimited limited) {

@@ -116,12 +116,13 @@ class UpstreamBudget {
     }
 
     /**
-     * For an upstream that has never sent a remaining-tokens header: one answer reported {@code used} tokens for a
-     * call Sluice reserved {@code reserved} for (before the ratio); completes with the charge ratio in force afterwards
-     * (usage.lua says how it moves). A budget that reads the headers ignores this.
+     * For an upstream that has never sent a remaining-tokens header: Sluice reserved {@code reserved} tokens for a
+     * call (before the ratio), and the same request counted as the upstream counted its prompt ({@code usage}) plus
+     * the output cap is {@code counted}; completes with the charge ratio in force afterwards (usage.lua says how it
+     * moves). A budget that reads the headers ignores this.
      */
-    public CompletableFuture<Double> learnFromUsage(BudgetKey key, long reserved, long used) {
-        return run(LEARN_FROM_USAGE, key, Long.toString(reserved), Long.toString(used), learnChargeRatio)
+    public CompletableFuture<Double> learnFromUsage(BudgetKey key, long reserved, long counted) {
+        return run(LEARN_FROM_USAGE, key, Long.toString(reserved), Long.toString(counted), learnChargeRatio)
                 .thenApply(millionths -> millionths / 1e6);
     }
 

@@ -51,11 +51,11 @@ class MeteredUpstreamSettleTest {
     }
 
     @Test
-    void anAnswerChargedAtAdmissionThatSaysNothingOfTheTokensLeftTeachesTheRatioItsUsage() {
+    void anAnswerChargedAtAdmissionThatSaysNothingOfTheTokensLeftTeachesTheRatioHowTheUpstreamCountsThePrompt() {
         upstream.settle(sent(ReservationModel.OPENAI, NO_HEADERS), succeeded(60, 20));
 
-        // 600 reserved (100 prompt, 500 output cap), 80 used
-        assertThat(budget.usages).containsExactly(List.of(600L, 80L));
+        // 600 reserved (100 prompt, 500 output cap); the upstream counted the prompt as 60: 560 with the cap
+        assertThat(budget.usages).containsExactly(List.of(600L, 560L));
         assertThat(budget.settled).isEmpty();
     }
 
@@ -96,8 +96,8 @@ class MeteredUpstreamSettleTest {
         }
 
         @Override
-        public CompletableFuture<Double> learnFromUsage(BudgetKey key, long reserved, long used) {
-            usages.add(List.of(reserved, used));
+        public CompletableFuture<Double> learnFromUsage(BudgetKey key, long reserved, long counted) {
+            usages.add(List.of(reserved, counted));
             return CompletableFuture.completedFuture(1.0);
         }
     }

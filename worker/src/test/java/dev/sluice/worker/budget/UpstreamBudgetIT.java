@@ -311,7 +311,7 @@ class UpstreamBudgetIT {
         BudgetKey key = freshKey();
         UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
 
-        // no header at all; the budget binds and every answer used 90 % of what Sluice reserved, for 3 s
+        // no header at all; the budget binds and the upstream counts every call at 90 % of what Sluice reserved, for 3 s
         reportUsageWhileTheBudgetBinds(budget, key, 1_000, 900, Duration.ofSeconds(3));
 
         // 0.2 % a second from 1: about 0.994
@@ -348,6 +348,19 @@ class UpstreamBudgetIT {
         assertThat(grown).isCloseTo(before * 1.03, org.assertj.core.data.Offset.offset(1e-9));
         reportUsageWhileTheBudgetBinds(budget, key, 1_000, 900, Duration.ofSeconds(2));
         assertThat(budget.chargeRatio(key).join()).isCloseTo(grown, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void aTokens429FarBelowOneMovesTheRatioHalfWayBackToOne() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
+        String nowMicros = Long.toString(System.currentTimeMillis() * 1_000);
+        redis.firstWorker().<String, String>getMap(key.redisKey(), StringCodec.INSTANCE).putAll(Map.of(
+                "ratio", "0.6", "u_ratio", "0.6", "u_at", nowMicros, "starved_at", nowMicros));
+
+        budget.coolDown(key, Duration.ofMillis(1), "tokens").join();
+
+        assertThat(budget.chargeRatio(key).join()).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
@@ -599,14 +612,16 @@ class UpstreamBudgetIT {
         }
     }
 
-    /** For {@code time}: claims until one has to wait (the budget binds), then an answer without headers that used
-     * {@code used} of the {@code reserved} tokens. */
-    private static void reportUsageWhileTheBudgetBinds(UpstreamBudget budget, BudgetKey key, long reserved, long used,
-                                                       Duration time) {
+    /**
+     * For {@code time}: claims until one has to wait (the budget binds), then an answer without headers whose call the
+     * upstream counted as {@code counted} of Sluice's {@code reserved} tokens.
+     */
+    private static void reportUsageWhileTheBudgetBinds(UpstreamBudget budget, BudgetKey key, long reserved,
+                                                       long counted, Duration time) {
         long until = System.nanoTime() + time.toNanos();
         while (System.nanoTime() < until) {
             grantsInARow(budget, key, 200);
-            budget.learnFromUsage(key, reserved, used).join();
+            budget.learnFromUsage(key, reserved, counted).join();
         }
     }
 
