@@ -38,9 +38,12 @@ class UpstreamModelsIT {
     private static final String CONFIGURED_HIGH = "drain-configured-high-" + RUN;
     /** Configured, on an upstream that sends no rate-limit headers. */
     private static final String CONFIGURED_HEADERLESS = "drain-configured-headerless-" + RUN;
+    /** Its tokens per minute configured, on an upstream that sends no rate-limit headers and counts by tiktoken. */
+    private static final String HEADERLESS_TIKTOKEN = "drain-headerless-tiktoken-" + RUN;
     private static final Map<String, String> WORKER_PROPERTIES = Map.of(
             "sluice.ratelimit.models[" + CONFIGURED_HIGH + "].tokens-per-minute", "600000",
-            "sluice.ratelimit.models[" + CONFIGURED_HEADERLESS + "].requests-per-minute", "1200");
+            "sluice.ratelimit.models[" + CONFIGURED_HEADERLESS + "].requests-per-minute", "1200",
+            "sluice.ratelimit.models[" + HEADERLESS_TIKTOKEN + "].tokens-per-minute", "120000");
 
     private static SluiceClient client;
     private static String key;
@@ -189,6 +192,33 @@ class UpstreamModelsIT {
         assertThat(after.succeeded() - afterPaced.succeeded()).isEqualTo(200);
         assertThat(unpaced429s).as("429s among %d calls without any limit known", unpacedCalls)
                 .isLessThanOrEqualTo(300);
+    }
+
+    @Test
+    void withoutHeadersTheChargeRatioLearnsHowTheUpstreamCountsPromptsFromItsUsage() {
+        // 120,000 tpm over 10 s windows, prompts counted by tiktoken, not one x-ratelimit-* header: OpenAI's rule
+        // (characters / 4) reserves about 400 tokens for each of these prompts of one-token words, the upstream charges
+        // about 315 (its tiktoken count and the output cap)
+        simulator.behaviour().setRateLimits(0, 120_000).setEnforcementWindow(Duration.ofSeconds(10))
+                .setRateLimitHeaders(false).restartBuckets();
+        SimulatorStats before = simulator.stats();
+
+        // 300 jobs a minute as Sluice reserves them at first: about 70 s for 380 while the ratio moves
+        String batch = submitBatch(HEADERLESS_TIKTOKEN, 380, 16,
+                "words " + "the river flows through a quiet water gate while each job waits ".repeat(24));
+        awaitSucceeded(batch, 380, Duration.ofSeconds(180));
+
+        SimulatorStats after = simulator.stats();
+        long calls = after.chatRequests() - before.chatRequests();
+        // 0.2 % a second while the budget binds: below 0.95 after about 25 s of it, never below the upstream's count
+        // (about 0.78)
+        MeterRegistry meters = TestStack.get().workerContext().orElseThrow().getBean(MeterRegistry.class);
+        double ratio = meters.get("sluice.budget.charge.ratio").tag("model", HEADERLESS_TIKTOKEN).gauge().value();
+        assertThat(ratio).as("charge ratio").isLessThan(0.95).isGreaterThan(0.75);
+        // the upstream charges its own count: reservations that follow it meet no 429
+        assertThat(after.rateLimited() - before.rateLimited()).as("429s among %d calls", calls)
+                .isLessThanOrEqualTo(5);
+        assertThat(after.succeeded() - before.succeeded()).isEqualTo(380);
     }
 
     @Test

@@ -81,8 +81,8 @@ public final class BudgetMetrics {
         gauge(key, "tokens", () -> inForce(configured.apply(key).tokensPerMinute(), limits.tokens.get()));
         Gauge.builder("sluice.budget.charge.ratio", limits.ratioMillionths, millionths -> millionths.get() / 1e6)
                 .tag("upstream", key.upstream()).tag("model", key.model())
-                .description("upstream tokens charged per token Sluice estimates, as learned from the headers (1: not "
-                        + "learned)").strongReference(true).register(meters);
+                .description("upstream tokens charged per token Sluice estimates, as learned from the headers (without "
+                        + "them, from usage and 429s; 1: not learned)").strongReference(true).register(meters);
         return limits;
     }
 
