@@ -6,9 +6,11 @@
 -- paced instead of sent blind into more 429s. A known limit is not replaced: headers and configuration say more than
 -- one error message.
 -- A 429 of the tokens from an upstream that has never sent a tokens header, once usage has moved the ratio
--- (usage.lua): Sluice's reservations went below what it charges. The ratio goes back at least half way to 1 (what
--- OpenAI's rule reserves), or 3 % up if that is more, and shrinks no lower again; the calls in flight when the
--- upstream's bucket ran dry answer 429 together, so once in 5 s at most. ARGV[7] = '0' when the ratio is not learned.
+-- (usage.lua): Sluice's reservations went below what it charges. The ratio goes back half way to 1 (what OpenAI's
+-- rule reserves), or 1 % up if that is more, and shrinks no lower again: a few steps that end just above what the
+-- upstream charges (3 % steps ended 2.5 % above it against OpenAI's rule itself: 97.5 % of its limit for good). The
+-- calls in flight when the upstream's bucket ran dry answer 429 together, so once in 5 s at most. ARGV[7] = '0' when
+-- the ratio is not learned.
 local now = now_us()
 local s = load(KEYS[1], now)
 s.cool = math.max(s.cool, now + tonumber(ARGV[4]) * 1000)
@@ -19,7 +21,7 @@ if named and named > 0 then
   set_limits(s)
 end
 if ARGV[5] == 'tokens' and ARGV[7] ~= '0' and not s.hdr_tok_at and s.u_at and now - s.r_step_at > 5000000 then
-  s.ratio = math.min(2, math.max(s.ratio * 1.03, (s.ratio + 1) / 2))
+  s.ratio = math.min(2, math.max(s.ratio * 1.01, (s.ratio + 1) / 2))
   s.r_floor, s.r_step_at = s.ratio, now
 end
 if ARGV[5] == 'requests' then s.req = math.min(s.req, 0) end

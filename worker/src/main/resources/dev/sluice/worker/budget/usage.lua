@@ -8,8 +8,8 @@
 -- limit for good. So, while the budget binds, the ratio moves towards the upstream's own count per reserved token,
 -- smoothed over about 50 answers (shrinking 0.2 % a second, growing 1 %; 0.5 to 2), but never below the floor a 429
 -- of the tokens set. An upstream that does charge what Sluice reserves (OpenAI's rule itself) or counts still more is
--- overspent by that much, says so with a 429 once its bucket runs dry, and that moves the ratio back at least half
--- way to 1 (or 3 % up, if more), where it shrinks no lower again (cooldown.lua). The output cap is charged whole, as
+-- overspent by that much, says so with a 429 once its bucket runs dry, and that moves the ratio back half way to 1
+-- (or 1 % up, if more), where it shrinks no lower again (cooldown.lua). The output cap is charged whole, as
 -- at admission: an upstream that charges only the output used is paced as if it charged the cap. A budget that has
 -- read a tokens header learns from the headers instead (observe.lua).
 local now = now_us()
