@@ -18,8 +18,8 @@ import org.redisson.client.codec.StringCodec;
  * (UPSTREAM_BURST, 1 s by default), refills at the limit per minute and starts at that burst, so a cold start paces
  * instead of sending a minute's worth at once. Every reservation is scaled by the charge ratio learned from the
  * upstream's headers (what it charges per token Sluice estimates, 0.5 to 2; observe.lua), or, from an upstream that
- * sends none, from its usage and its 429s (usage.lua, cooldown.lua). Each step (admit, learn from headers, cool down,
- * settle) is one Lua script, so it is atomic across processes, and every script takes the time from Redis, never
+ * sends none, from its usage and its 429s (usage.lua, cooldown.lua). Each step (admit, learn from headers or usage,
+ * cool down, settle) is one Lua script, so it is atomic across processes, and every script takes the time from Redis, never
  * from a worker's clock. A failed Redis call completes the future exceptionally; the caller decides (fail closed).
  */
 class UpstreamBudget {
