@@ -34,7 +34,7 @@ public class MeteredUpstream {
 
     private static final Logger log = LoggerFactory.getLogger(MeteredUpstream.class);
     private static final Duration HEADERLESS_TELL_INTERVAL = Duration.ofSeconds(10);
-    private static final Pattern NAMED_LIMIT = Pattern.compile("\\bLimit (\\d{1,15})\\b");
+    private static final Pattern NAMED_LIMIT = Pattern.compile("\\bper min\\b[^.]*?\\bLimit (\\d{1,15})\\b");
 
     /** One metered call: where it went, whose budget it used and what it was estimated to cost. */
     public record Call(UpstreamTarget target, BudgetKey key, TokenEstimate estimate) {
@@ -192,7 +192,7 @@ public class MeteredUpstream {
 
     /**
      * The per-minute limit a 429's message names, as OpenAI words it ("... on tokens per min (TPM): Limit 30000, Used
-     * 29950, Requested 1200. ..."); empty when it names none.
+     * 29950, Requested 1200. ..."); empty when it names none, or names a limit of another period (a day's).
      */
     static OptionalLong namedLimit(String message) {
         Matcher matcher = NAMED_LIMIT.matcher(message);

@@ -64,6 +64,8 @@ class MeteredUpstreamSettleTest {
         assertThat(MeteredUpstream.namedLimit("Rate limit reached for gpt-4o in organization org-x on tokens per min "
                 + "(TPM): Limit 30000, Used 29950, Requested 1200. Please try again in 2.4s.")).hasValue(30_000);
         assertThat(MeteredUpstream.namedLimit("Rate limit reached for requests")).isEmpty();
+        assertThat(MeteredUpstream.namedLimit("Rate limit reached for gpt-4o in organization org-x on requests per day "
+                + "(RPD): Limit 200, Used 200, Requested 1.")).isEmpty();
         assertThat(MeteredUpstream.namedLimit("Limit 0, Used 0")).isEmpty();
     }
 

@@ -162,6 +162,39 @@ class UpstreamBudgetIT {
     }
 
     @Test
+    void aLimitNamedByA429BelowTheHeadersIsTheOneEnforcedForTenMinutes() {
+        BudgetKey key = freshKey();
+        UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 0));
+        // the headers say 600 a minute; the upstream's 429 says it enforces 480
+        budget.observe(key, headers(600, 0, 600, 0)).join();
+
+        budget.coolDown(key, Duration.ofMillis(1), "requests", OptionalLong.of(480)).join();
+
+        // the bucket emptied by the 429 refills one request every 125 ms at 480 a minute (every 100 ms at 600)
+        assertThat(refillOfOneRequest(budget, key)).isBetween(Duration.ofMillis(110), Duration.ofMillis(125));
+        // the next answer's headers still say 600: the named limit holds
+        budget.observe(key, headers(600, 0, 0, 0)).join();
+        assertThat(budgetHash(key).get("named_rpm")).isEqualTo("480");
+        assertThat(refillOfOneRequest(budget, key)).isBetween(Duration.ofMillis(110), Duration.ofMillis(125));
+
+        // ten minutes on, the headers count again
+        budgetHash(key).put("named_rpm_until", Long.toString(System.currentTimeMillis() * 1_000 - 1));
+        budget.coolDown(key, Duration.ofMillis(1), "requests").join();
+        assertThat(refillOfOneRequest(budget, key)).isBetween(Duration.ofMillis(85), Duration.ofMillis(100));
+    }
+
+    /** How long the next request waits right after the first that an empty requests bucket admits. */
+    private static Duration refillOfOneRequest(UpstreamBudget budget, BudgetKey key) {
+        await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> isGranted(budget.acquire(key, 10, 0).join()));
+        return ((Admission.Wait) budget.acquire(key, 10, 0).join()).delay();
+    }
+
+    private static org.redisson.api.RMap<String, String> budgetHash(BudgetKey key) {
+        return redis.firstWorker().getMap(key.redisKey(), StringCodec.INSTANCE);
+    }
+
+    @Test
     void anUpstreamThatStaysFullWhileTheBudgetBindsChargesLessSoReservationsShrink() {
         BudgetKey key = freshKey();
         // 60,000 tpm, 1 s burst: 1,000 tokens
