@@ -355,9 +355,7 @@ class UpstreamBudgetIT {
     void reservationsNeverShrinkBelowTheUsageOfAnUpstreamWithoutHeaders() {
         BudgetKey key = freshKey();
         UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
-        String nowMicros = Long.toString(System.currentTimeMillis() * 1_000);
-        redis.firstWorker().<String, String>getMap(key.redisKey(), StringCodec.INSTANCE).putAll(Map.of(
-                "ratio", "0.902", "u_ratio", "0.9", "u_at", nowMicros, "starved_at", nowMicros));
+        learnedFromUsageUntilNow(key, 0.902, 0.9);
 
         reportUsageWhileTheBudgetBinds(budget, key, 1_000, 900, Duration.ofSeconds(2));
 
@@ -387,9 +385,7 @@ class UpstreamBudgetIT {
     void aTokens429FarBelowOneMovesTheRatioHalfWayBackToOne() {
         BudgetKey key = freshKey();
         UpstreamBudget budget = new UpstreamBudget(redis.firstWorker(), limits(key, 0, 60_000, Duration.ofSeconds(1)));
-        String nowMicros = Long.toString(System.currentTimeMillis() * 1_000);
-        redis.firstWorker().<String, String>getMap(key.redisKey(), StringCodec.INSTANCE).putAll(Map.of(
-                "ratio", "0.6", "u_ratio", "0.6", "u_at", nowMicros, "starved_at", nowMicros));
+        learnedFromUsageUntilNow(key, 0.6, 0.6);
 
         budget.coolDown(key, Duration.ofMillis(1), "tokens").join();
 
@@ -625,6 +621,13 @@ class UpstreamBudgetIT {
         } finally {
             unreachable.shutdown();
         }
+    }
+
+    /** Sets the budget's charge ratio as if learned from usage until now, the upstream counting {@code counted}. */
+    private static void learnedFromUsageUntilNow(BudgetKey key, double ratio, double counted) {
+        String nowMicros = Long.toString(System.currentTimeMillis() * 1_000);
+        budgetHash(key).putAll(Map.of("ratio", Double.toString(ratio), "u_ratio", Double.toString(counted),
+                "u_at", nowMicros, "starved_at", nowMicros));
     }
 
     /** Sets the budget's smoothed shares left as if observed until now (the ratio still 1, the bucket once full at 99 %). */
